@@ -1,0 +1,1 @@
+"""The SQLite archive layer (sqlite-utils). Imports neither scrapy nor crawler."""

@@ -1,0 +1,1 @@
+"""akhbar's Scrapy project: outlets -> spider -> extraction -> archive."""
