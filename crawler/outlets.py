@@ -55,6 +55,7 @@ class Outlet:
     hints: ExtractionHints = field(default_factory=ExtractionHints)
     evidence: Mapping[str, str] = field(default_factory=dict)
     notes: str = ""
+    sources: tuple[str, ...] = ()  # citations for the evidence ([evidence] sources = [...])
 
     @property
     def discovery(self) -> tuple[str, ...]:
@@ -119,7 +120,9 @@ def outlet_from_table(table: Mapping[str, Any], source: str = "<table>") -> Outl
     hints = _hints(table.get("extraction", {}))
     _check_patterns(name, table.get("article_pattern", ""), table.get("exclude_pattern", ""))
     _check_patterns(name, *hints.boilerplate, *hints.cut_after)
-    evidence = {str(k): str(v) for k, v in table.get("evidence", {}).items()}
+    evidence_table = dict(table.get("evidence", {}))
+    sources = _tuple(evidence_table, "sources")
+    evidence = {str(k): str(v) for k, v in evidence_table.items() if k != "sources"}
     domains = _tuple(table, "domains") or (urlsplit(home).netloc.lower(),)
     return Outlet(
         name=name,
@@ -137,6 +140,7 @@ def outlet_from_table(table: Mapping[str, Any], source: str = "<table>") -> Outl
         hints=hints,
         evidence=evidence,
         notes=str(table.get("notes", "")),
+        sources=sources,
     )
 
 
