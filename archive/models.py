@@ -46,3 +46,13 @@ class Article:
         if not data["extra"]:
             del data["extra"]
         return data
+
+
+@dataclass(frozen=True)
+class WarcRef:
+    """Where the raw HTTP response behind an article is kept in a WARC file."""
+
+    filename: str
+    offset: int
+    length: int | None = None
+    record_id: str | None = None

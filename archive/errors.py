@@ -1,0 +1,23 @@
+"""Errors the archive raises. The CLI turns each into one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+
+class ArchiveError(Exception):
+    """Base class of every error raised by `archive`."""
+
+
+class ArchiveUnreadable(ArchiveError):
+    """The path cannot be opened as an archive: a directory, not SQLite, no permission..."""
+
+
+class ArchiveSchemaError(ArchiveError):
+    """The file is SQLite but not an akhbar archive, or its schema is newer than this code."""
+
+
+class ArchiveBusy(ArchiveError):
+    """Another process holds the write lock longer than the busy timeout."""
+
+
+class ExportError(ArchiveError):
+    """An export cannot be written: unknown format, unsafe or unwritable output path."""
