@@ -1,0 +1,205 @@
+"""`akhbar`: the command line. Thin: parse options, call the library, print, exit with a code.
+
+Exit codes: 0 ok · 2 usage error · 3 some outlets failed · 4 could not run · 75 another crawl
+holds the archive (cron: try again later).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.db import Archive
+from archive.errors import ArchiveError
+from crawler.outlets import Outlet, OutletError, load_registry, select
+from crawler.run import (
+    EXIT_CANNOT_RUN,
+    EXIT_LOCKED,
+    CrawlReport,
+    CrawlRequest,
+    run_crawl,
+)
+from crawler.runlock import ArchiveLocked, crawl_lock
+
+ARCHIVE_OPTION = click.option(
+    "--archive",
+    "archive_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("archive.db"),
+    show_default=True,
+    help="The SQLite archive file.",
+)
+
+
+def fail(message: str, code: int = EXIT_CANNOT_RUN) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="akhbar")
+def cli() -> None:
+    """akhbar: crawl news outlets into a clean, deduplicated SQLite archive."""
+
+
+def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--set")
+        overrides[name.strip()] = value
+    return overrides
+
+
+def _check_can_run(request: CrawlRequest) -> None:
+    """Fail fast, before any download, on an unknown outlet or an unusable archive."""
+    registry = load_registry(request.outlet_files)
+    select(registry, request.outlets)
+    if not (request.outlets or request.outlet_files or request.feeds or request.sitemaps or request.starts):
+        raise OutletError("nothing to crawl: name outlets (see `akhbar outlets`), or give --feed, --sitemap or --start")
+    Archive(request.archive).close()
+
+
+@cli.command()
+@click.argument("outlets", nargs=-1)
+@ARCHIVE_OPTION
+@click.option("--outlets", "outlet_files", multiple=True, type=click.Path(path_type=Path), help="An outlet TOML file of your own (repeatable).")
+@click.option("--feed", "feeds", multiple=True, help="Ad hoc: crawl this RSS/Atom feed's site.")
+@click.option("--sitemap", "sitemaps", multiple=True, help="Ad hoc: crawl this sitemap's site.")
+@click.option("--start", "starts", multiple=True, help="Ad hoc: walk this listing page and its pagination.")
+@click.option("--refresh", is_flag=True, help="Download article URLs even if already archived.")
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy/akhbar setting.")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the full crawl log here.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing unless something went wrong (for cron).")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress at INFO level.")
+def crawl(
+    outlets: tuple[str, ...], archive_path: Path, outlet_files: tuple[Path, ...], feeds: tuple[str, ...],
+    sitemaps: tuple[str, ...], starts: tuple[str, ...], refresh: bool, settings: tuple[str, ...],
+    log_file: Path | None, quiet: bool, verbose: bool,
+) -> None:
+    """Crawl OUTLETS (names from `akhbar outlets`) or an ad-hoc site into the archive."""
+    overrides: dict[str, Any] = _overrides(settings)
+    overrides["LOG_LEVEL"] = "INFO" if verbose else overrides.get("LOG_LEVEL", "WARNING")
+    overrides["AKHBAR_COMMAND"] = "akhbar crawl " + " ".join(sys.argv[2:])
+    if log_file:
+        overrides["LOG_FILE"] = str(log_file)
+    request = CrawlRequest(
+        archive=archive_path, outlets=outlets, outlet_files=outlet_files, feeds=feeds,
+        sitemaps=sitemaps, starts=starts, refresh=refresh, overrides=overrides,
+    )
+    report = _locked_crawl(request)
+    if not (quiet and report.status == "ok"):
+        print_report(report, archive_path)
+    sys.exit(report.exit_code)
+
+
+def _locked_crawl(request: CrawlRequest) -> CrawlReport:
+    try:
+        _check_can_run(request)
+        with crawl_lock(request.archive):
+            return run_crawl(request)
+    except ArchiveLocked as exc:
+        fail(str(exc), EXIT_LOCKED)
+    except (OutletError, ArchiveError, OSError) as exc:
+        fail(str(exc))
+    raise AssertionError("unreachable")
+
+
+COLUMNS = (
+    ("fetched", "pages_fetched"), ("new", "articles_new"), ("dup", "articles_duplicate"),
+    ("revised", "articles_revised"), ("refused", "pages_refused"), ("skipped", "requests_skipped_known"),
+)
+
+
+def print_report(report: CrawlReport, archive_path: Path) -> None:
+    width = max([len(s.outlet) for s in report.outlets] + [6])
+    header = "outlet".ljust(width) + "".join(f"{label:>9}" for label, _ in COLUMNS) + "   errors"
+    click.echo(header)
+    for summary in report.outlets:
+        cells = "".join(f"{summary.counters.get(key, 0):>9}" for _, key in COLUMNS)
+        errors = ", ".join(f"{k}={v}" for k, v in sorted(summary.errors.items())) or "-"
+        click.echo(f"{summary.outlet.ljust(width)}{cells}   {errors}")
+    failed = f"; failed outlets: {', '.join(report.failed_outlets)}" if report.failed_outlets else ""
+    click.echo(f"run {report.run_id}: {report.status} ({report.finish_reason}){failed} -> {archive_path}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", required=True, help="The URL the page was fetched from.")
+@click.option("--outlet", "outlet_name", help="Use this outlet's hints (default: the outlet owning URL).")
+@click.option("--outlets", "outlet_files", multiple=True, type=click.Path(path_type=Path), help="An outlet TOML file of your own.")
+def extract(file: Path, url: str, outlet_name: str | None, outlet_files: tuple[Path, ...]) -> None:
+    """Print the article in FILE as one JSON object, or `null` if it is not an article."""
+    from crawler.extract import extract_article
+    from crawler.worker import decode_html
+
+    try:
+        outlet = _outlet_for(url, outlet_name, outlet_files)
+    except OutletError as exc:
+        fail(str(exc))
+    article = extract_article(decode_html(file.read_bytes(), None), url, outlet)
+    click.echo(json.dumps(article.to_dict() if article else None, ensure_ascii=False, indent=2))
+
+
+def _outlet_for(url: str, name: str | None, files: tuple[Path, ...]) -> Outlet | None:
+    registry = load_registry(files)
+    if name:
+        return select(registry, [name])[0]
+    owners = [o for o in registry.values() if o.owns(url)]
+    matching = [o for o in owners if o.is_article_url(url)]
+    return (matching or owners or [None])[0]
+
+
+@cli.command()
+@click.option(
+    "--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("demo-archive.db"), show_default=True, help="The archive the demo writes.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log the crawl at INFO level.")
+def demo(archive_path: Path, verbose: bool) -> None:
+    """Crawl the bundled sample site (offline, on 127.0.0.1) into a demo archive."""
+    from crawler.demo.server import start_demo_site
+
+    site = start_demo_site()
+    try:
+        names = sorted(load_registry([site.outlets_file], shipped=False))
+        click.echo(f"Sample site: {len(names)} outlets on 127.0.0.1 ({', '.join(names)})")
+        request = CrawlRequest(
+            archive=archive_path, outlets=names, outlet_files=[site.outlets_file],
+            overrides={"LOG_LEVEL": "INFO" if verbose else "WARNING", "AKHBAR_COMMAND": "akhbar demo",
+                       "AUTOTHROTTLE_ENABLED": False},
+        )
+        report = _locked_crawl(request)
+    finally:
+        site.stop()
+    print_report(report, archive_path)
+    with Archive(archive_path) as archive:
+        stats = archive.stats()
+    click.echo(f"\nThe archive holds {stats.articles} articles from {len(stats.by_outlet)} outlets.")
+    click.echo(f"Browse it:  akhbar serve --archive {archive_path}")
+    click.echo(f"Export it:  akhbar export --archive {archive_path} --format jsonl out.jsonl")
+    sys.exit(report.exit_code)
+
+
+def _mount_optional_commands() -> None:
+    """Commands owned by other modules: archive browsing/export, the outlet registry."""
+    from archive.cli import ARCHIVE_COMMANDS
+    from crawler.outlets_cli import outlets
+
+    for command in ARCHIVE_COMMANDS:
+        cli.add_command(command)
+    cli.add_command(outlets)
+
+
+_mount_optional_commands()
+
+
+def main() -> None:
+    logging.captureWarnings(True)
+    cli()

@@ -1,0 +1,109 @@
+"""RunRecordExtension: one row per run and per outlet in the archive, from the crawl's stats.
+
+Counters live in Scrapy's stats under `outlet/<name>/<counter>` (errors under
+`outlet/<name>/errors/<kind>`, refusals under `outlet/<name>/pages_refused/<reason>`); when
+the spider closes they are written to the archive's `runs` and `run_outlets` tables.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from archive.db import Archive
+
+logger = logging.getLogger(__name__)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def outlet_counters(stats: Mapping[str, Any], outlet: str) -> tuple[dict[str, int], dict[str, int]]:
+    """(counters, errors) of one outlet from the crawl's stats."""
+    prefix = f"outlet/{outlet}/"
+    counters: dict[str, int] = {}
+    errors: dict[str, int] = {}
+    for key, value in stats.items():
+        if not key.startswith(prefix) or not isinstance(value, int):
+            continue
+        name = key[len(prefix) :]
+        if name.startswith("errors/"):
+            errors[name.removeprefix("errors/")] = value
+        else:
+            counters[name.replace("/", ":")] = value
+            if name.startswith("pages_refused/"):
+                counters["pages_refused"] = counters.get("pages_refused", 0) + value
+    return counters, errors
+
+
+def outlet_failed(counters: Mapping[str, int], errors: Mapping[str, int]) -> bool:
+    """An outlet failed when none of its discovery documents could be read, or it blocked us."""
+    blocked = any(kind.startswith("blocked") for kind in errors)
+    return blocked or counters.get("discovery_ok", 0) == 0
+
+
+class RunRecordExtension:
+    def __init__(self, crawler: Crawler, path: str) -> None:
+        self.crawler = crawler
+        self.path = path
+        self.run_id: int | None = None
+        self.started_at = _now()
+        self.failed_outlets: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        path = crawler.settings.get("ARCHIVE_PATH")
+        if not path:
+            raise NotConfigured("ARCHIVE_PATH is not set")
+        extension = cls(crawler, path)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.response_received, signal=signals.response_received)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.started_at = _now()
+        with Archive(self.path) as archive:
+            self.run_id = archive.start_run(
+                self.crawler.settings.get("AKHBAR_COMMAND", "scrapy crawl news"),
+                sorted(getattr(spider, "outlets", {})),
+            )
+
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+        outlet = request.meta.get("outlet")
+        if outlet is None or self.crawler.stats is None:
+            return
+        self.crawler.stats.inc_value(f"outlet/{outlet}/pages_fetched")
+        if 200 <= response.status < 300 and request.meta.get("kind") != "article":
+            self.crawler.stats.inc_value(f"outlet/{outlet}/discovery_ok")
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.run_id is None or self.crawler.stats is None:
+            return
+        stats = self.crawler.stats.get_stats()
+        finished = _now()
+        with Archive(self.path) as archive:
+            for outlet in sorted(getattr(spider, "outlets", {})):
+                counters, errors = outlet_counters(stats, outlet)
+                if outlet_failed(counters, errors):
+                    self.failed_outlets.append(outlet)
+                archive.record_outlet_run(
+                    self.run_id, outlet, started_at=self.started_at, finished_at=finished,
+                    counters=counters, errors=errors,
+                )
+            status = "ok" if reason == "finished" and not self.failed_outlets else "partial"
+            if reason not in ("finished", "shutdown"):
+                status = "failed"
+            archive.finish_run(self.run_id, status=status, finished_at=finished)
+        self.crawler.stats.set_value("akhbar/run_id", self.run_id)
+        self.crawler.stats.set_value("akhbar/run_status", status)
+        self.crawler.stats.set_value("akhbar/failed_outlets", ",".join(self.failed_outlets))
+        logger.info("run %s: %s (failed outlets: %s)", self.run_id, status, self.failed_outlets or "none")

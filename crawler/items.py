@@ -1,0 +1,20 @@
+"""The item that travels from the spider through the pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archive.models import Article
+
+
+@dataclass
+class PageItem:
+    """A fetched article page: raw bytes from the spider, the Article once extracted."""
+
+    url: str
+    outlet: str
+    status: int
+    body: bytes
+    encoding: str | None
+    fetched_at: str
+    article: Article | None = None

@@ -1,0 +1,158 @@
+"""Item pipelines: extraction in worker processes, then batched writes to the archive.
+
+ExtractionPipeline keeps the reactor downloading while both cores extract: each page goes to
+a process pool and the pipeline awaits the result. At most EXTRACT_MAX_PENDING pages wait
+for or are in extraction; Scrapy's scraper slot then stops scheduling downloads, so memory
+stays bounded however fast pages arrive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Self
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+
+from archive.db import Archive
+from archive.ingest import Fetch
+from archive.records import AddResult
+from crawler.extract import Extraction
+from crawler.items import PageItem
+from crawler.outlets import Outlet
+from crawler.worker import extract_page, warm_up
+
+logger = logging.getLogger(__name__)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # forkserver: workers never inherit the reactor's threads and sockets, and start fast
+    # because the server process has imported extraction once.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["crawler.worker"])
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=warm_up)
+
+
+class ExtractionPipeline:
+    """PageItem (raw bytes) -> PageItem with `.article`, or DropItem with the refusal reason."""
+
+    def __init__(self, crawler: Crawler, workers: int, max_pending: int) -> None:
+        self.crawler = crawler
+        self.workers = workers or os.cpu_count() or 1
+        self.max_pending = max_pending
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: asyncio.Semaphore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        return cls(crawler, settings.getint("EXTRACT_WORKERS"), settings.getint("EXTRACT_MAX_PENDING"))
+
+    def open_spider(self) -> None:
+        self.pool = _pool(self.workers)
+        self.pending = asyncio.Semaphore(self.max_pending)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        assert self.pending is not None
+        outlet = self.crawler.spider.outlets[item.outlet]  # type: ignore[union-attr]
+        async with self.pending:
+            extraction = await self._extract(item, outlet)
+        if extraction.article is None:
+            reason = extraction.refused or "not-an-article"
+            self._count(item.outlet, f"pages_refused/{reason}")
+            raise DropItem(f"not an article ({reason}): {item.url}", log_level="INFO")
+        item.article = extraction.article
+        item.body = b""  # the bytes are no longer needed; free them before archiving
+        return item
+
+    async def _extract(self, item: PageItem, outlet: Outlet) -> Extraction:
+        for attempt in (1, 2):
+            assert self.pool is not None
+            future = self.pool.submit(extract_page, item.body, item.encoding, item.url, outlet)
+            try:
+                return await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                # a worker died (out of memory on a hostile page?): replace the pool, retry once
+                logger.warning("extraction worker died on %s (attempt %d)", item.url, attempt)
+                self.pool.shutdown(wait=False, cancel_futures=False)
+                self.pool = _pool(self.workers)
+            except Exception as exc:  # one malformed page must never stop the crawl
+                logger.warning("extraction failed on %s: %r", item.url, exc)
+                break
+        self._count(item.outlet, "errors/extraction_failed")
+        raise DropItem(f"extraction failed: {item.url}", log_level="WARNING")
+
+    def _count(self, outlet: str, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"outlet/{outlet}/{key}")
+
+
+class ArchivePipeline:
+    """Writes extracted articles to the archive, ARCHIVE_BATCH_SIZE per transaction."""
+
+    def __init__(self, crawler: Crawler, path: str, batch_size: int, flush_seconds: float) -> None:
+        self.crawler = crawler
+        self.path = path
+        self.batch_size = max(1, batch_size)
+        self.flush_seconds = flush_seconds
+        self.batch: list[PageItem] = []
+        self.last_flush = time.monotonic()
+        self.archive: Archive | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        path = settings.get("ARCHIVE_PATH")
+        if not path:
+            raise NotConfigured("ARCHIVE_PATH is not set")
+        return cls(
+            crawler, path, settings.getint("ARCHIVE_BATCH_SIZE"), settings.getfloat("ARCHIVE_FLUSH_SECONDS")
+        )
+
+    def open_spider(self) -> None:
+        self.archive = Archive(self.path)
+
+    def close_spider(self) -> None:
+        self.flush()
+        if self.archive is not None:
+            self.archive.close()
+
+    def process_item(self, item: PageItem) -> PageItem:
+        self.batch.append(item)
+        due = time.monotonic() - self.last_flush >= self.flush_seconds
+        if len(self.batch) >= self.batch_size or due:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        if not self.batch or self.archive is None:
+            return
+        batch, self.batch = self.batch, []
+        self.last_flush = time.monotonic()
+        results = self.archive.add_many(
+            Fetch(i.article, status=i.status, fetched_at=i.fetched_at)
+            for i in batch
+            if i.article is not None
+        )
+        for item, result in zip(batch, results, strict=True):
+            self._count(item.outlet, f"articles_{result.outcome.value}")
+        self._count_total(results)
+
+    def _count(self, outlet: str, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"outlet/{outlet}/{key}")
+
+    def _count_total(self, results: list[AddResult]) -> None:
+        assert self.crawler.stats is not None
+        for result in results:
+            self.crawler.stats.inc_value(f"archive/{result.outcome.value}")

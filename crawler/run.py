@@ -1,0 +1,96 @@
+"""Run one crawl in this process and report what it did: shared by `akhbar crawl` and `demo`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.extensions import outlet_counters
+from crawler.spiders.news import NewsSpider
+
+EXIT_OK = 0
+EXIT_PARTIAL = 3  # the run finished, but some outlets failed (blocked, unreachable)
+EXIT_CANNOT_RUN = 4  # bad arguments, unreadable archive, crawl crashed
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another crawl holds the archive; cron tries again later
+
+
+@dataclass(frozen=True)
+class CrawlRequest:
+    archive: Path
+    outlets: Sequence[str] = ()
+    outlet_files: Sequence[Path] = ()
+    feeds: Sequence[str] = ()
+    sitemaps: Sequence[str] = ()
+    starts: Sequence[str] = ()
+    refresh: bool = False
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutletSummary:
+    outlet: str
+    counters: dict[str, int]
+    errors: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CrawlReport:
+    status: str  # ok | partial | failed
+    run_id: int | None
+    outlets: list[OutletSummary]
+    failed_outlets: list[str]
+    finish_reason: str
+
+    @property
+    def exit_code(self) -> int:
+        if self.status == "ok":
+            return EXIT_OK
+        return EXIT_PARTIAL if self.status == "partial" else EXIT_CANNOT_RUN
+
+
+def crawl_settings(request: CrawlRequest) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("ARCHIVE_PATH", str(request.archive), priority="cmdline")
+    settings.set("OUTLETS_FILES", [str(p) for p in request.outlet_files], priority="cmdline")
+    if request.refresh:
+        settings.set("ARCHIVE_SKIP_KNOWN", False, priority="cmdline")
+    for name, value in request.overrides.items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def spider_arguments(request: CrawlRequest) -> dict[str, str]:
+    arguments = {
+        "outlets": ",".join(request.outlets),
+        "feed": ",".join(request.feeds),
+        "sitemap": ",".join(request.sitemaps),
+        "start": ",".join(request.starts),
+    }
+    return {k: v for k, v in arguments.items() if v}
+
+
+def run_crawl(request: CrawlRequest) -> CrawlReport:
+    """Crawl in this process (blocking until done) and summarize the run."""
+    process = CrawlerProcess(crawl_settings(request), install_root_handler=True)
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler, **spider_arguments(request))
+    process.start()
+    assert crawler.stats is not None
+    stats = crawler.stats.get_stats()
+    spider = crawler.spider
+    names = sorted(getattr(spider, "outlets", {}))
+    summaries = [OutletSummary(n, *outlet_counters(stats, n)) for n in names]
+    failed = [n for n in str(stats.get("akhbar/failed_outlets", "")).split(",") if n]
+    return CrawlReport(
+        status=str(stats.get("akhbar/run_status", "failed")),
+        run_id=stats.get("akhbar/run_id"),
+        outlets=summaries,
+        failed_outlets=failed,
+        finish_reason=str(stats.get("finish_reason", "unknown")),
+    )

@@ -1,0 +1,72 @@
+"""Scrapy settings for akhbar: the cron profile, plus akhbar's own settings (one comment each).
+
+Every setting can be overridden with `-s NAME=VALUE` (scrapy crawl) or `--set NAME=VALUE`
+(akhbar crawl). The README's settings table lists the akhbar-specific ones.
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "akhbar"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- Politeness: the cron profile ----------------------------------------------------------
+# Identify ourselves; outlets can find who we are and why we fetch.
+USER_AGENT = "akhbar/0.1 (news archiver; +https://github.com/akhbar-news/akhbar)"
+ROBOTSTXT_OBEY = True  # robots.txt is obeyed, always
+AUTOTHROTTLE_ENABLED = True  # adapt the pace to each server's latency
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # a news page is far smaller; bounds memory per response
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+TELNETCONSOLE_ENABLED = False
+COOKIES_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# --- akhbar components ---------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    # Before robots.txt (100) and any download: drop article URLs the archive already holds.
+    "crawler.middlewares.SkipArchivedMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractionPipeline": 300,
+    "crawler.pipelines.ArchivePipeline": 800,
+}
+EXTENSIONS = {
+    "crawler.extensions.RunRecordExtension": 500,
+}
+
+# --- akhbar settings -----------------------------------------------------------------------
+# The SQLite archive file that crawls write to.
+ARCHIVE_PATH = "archive.db"
+# Articles written per transaction; bigger batches are faster, smaller lose less on a kill -9.
+ARCHIVE_BATCH_SIZE = 100
+# Seconds after which a partial batch is written anyway, so a slow crawl still commits.
+ARCHIVE_FLUSH_SECONDS = 5.0
+# Skip article URLs the archive already holds, before they are downloaded (off with --refresh).
+ARCHIVE_SKIP_KNOWN = True
+# Outlet names to crawl from the registry (a list; empty with an ad-hoc crawl).
+OUTLETS: list[str] = []
+# Extra outlet TOML files to load beside the shipped registry.
+OUTLETS_FILES: list[str] = []
+# Worker processes for extraction and language detection; 0 means one per CPU core.
+EXTRACT_WORKERS = 0
+# Pages waiting for or in extraction at once; beyond it the crawl waits (bounded memory).
+EXTRACT_MAX_PENDING = 64
+# Listing pages followed per listing start URL (pagination depth).
+LISTING_MAX_PAGES = 5
+# Sub-sitemaps whose <lastmod> is older than this ISO date are skipped (set per run from
+# the last successful run; empty reads every sub-sitemap).
+SITEMAP_SKIP_OLDER_THAN = ""
+# Article URLs at most per outlet and run (0: no limit). Handy for a first look at an outlet.
+OUTLET_MAX_ARTICLES = 0

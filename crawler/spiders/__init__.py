@@ -1,0 +1,1 @@
+"""akhbar's spiders: one, `news`."""

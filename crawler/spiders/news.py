@@ -1,0 +1,204 @@
+"""NewsSpider: feeds, sitemaps and listing pages of the chosen outlets -> raw article pages.
+
+The spider routes: it reads discovery documents, asks the outlet (and `urls.py`) which links
+are articles, and hands each article response on as a PageItem. It never parses article
+text and never touches SQLite; extraction and archiving are the pipelines' work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler import discovery
+from crawler.errors import error_kind
+from crawler.items import PageItem
+from crawler.outlets import Outlet, adhoc_outlet, load_registry, select
+from crawler.urls import canonical_url, looks_like_article
+
+HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+
+
+def _split(value: str | Iterable[str] | None) -> list[str]:
+    if not value:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [v.strip() for v in items if v.strip()]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class NewsSpider(Spider):
+    name = "news"
+
+    def __init__(self, outlets: list[Outlet], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.outlets = {o.name: o for o in outlets}
+        self.adhoc = {o.name for o in outlets if o.evidence.get("all") == "adhoc"}
+        self.blocked: set[str] = set()
+        self.article_counts: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        settings = crawler.settings
+        files = [Path(p) for p in settings.getlist("OUTLETS_FILES") + _split(kwargs.pop("outlets_file", None))]
+        names = settings.getlist("OUTLETS") + _split(kwargs.pop("outlets", None))
+        feeds, sitemaps = _split(kwargs.pop("feed", None)), _split(kwargs.pop("sitemap", None))
+        starts = _split(kwargs.pop("start", None))
+        chosen: list[Outlet] = []
+        if names:
+            chosen = select(load_registry(files), names)
+        elif files:
+            chosen = list(load_registry(files, shipped=False).values())
+        if feeds or sitemaps or starts:
+            chosen.append(adhoc_outlet(feeds=feeds, sitemaps=sitemaps, listings=starts))
+        if not chosen:
+            raise ValueError("nothing to crawl: name outlets, or give a feed, sitemap or start URL")
+        spider = cls(chosen, *args, **kwargs)
+        spider._set_crawler(crawler)
+        spider.max_listing_pages = settings.getint("LISTING_MAX_PAGES")
+        spider.max_articles = settings.getint("OUTLET_MAX_ARTICLES")
+        spider.skip_older_than = settings.get("SITEMAP_SKIP_OLDER_THAN") or ""
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        for outlet in self.outlets.values():
+            for url in outlet.feeds:
+                yield self._request(url, outlet, "feed", self.parse_feed)
+            for url in outlet.sitemaps:
+                yield self._request(url, outlet, "sitemap", self.parse_sitemap)
+            for url in outlet.listings:
+                yield self._request(url, outlet, "listing", self.parse_listing, depth=1)
+
+    def _request(
+        self, url: str, outlet: Outlet, kind: str, callback: Any, **meta: Any
+    ) -> Request:
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            meta={"outlet": outlet.name, "kind": kind, **meta},
+            # discovery documents are re-read every run; articles are deduplicated
+            dont_filter=kind != "article",
+        )
+
+    # --- discovery ------------------------------------------------------------------------
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        outlet = self.outlets[response.meta["outlet"]]
+        links = discovery.parse_feed(response.body, response.url)
+        self._count(outlet, "feed_links", len(links))
+        yield from self._article_requests(outlet, links, trusted=True)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        outlet = self.outlets[response.meta["outlet"]]
+        try:
+            body = discovery.maybe_gunzip(response.body)
+        except ValueError:
+            self._count(outlet, "errors/sitemap_too_large")
+            return
+        sitemap = discovery.parse_sitemap(body)
+        if sitemap.kind == "invalid":
+            self._count(outlet, "errors/bad_sitemap")
+            self.logger.warning("Ignoring invalid sitemap %s", response.url)
+        elif sitemap.kind == "sitemapindex":
+            for entry in sitemap.entries:
+                if self._unchanged_since_last_run(entry.lastmod):
+                    self._count(outlet, "sitemaps_unchanged")
+                elif outlet.owns(entry.url):
+                    yield self._request(entry.url, outlet, "sitemap", self.parse_sitemap)
+        else:
+            links = [e.url for e in sitemap.entries]
+            self._count(outlet, "sitemap_links", len(links))
+            yield from self._article_requests(outlet, links, trusted=True)
+
+    def _unchanged_since_last_run(self, lastmod: str | None) -> bool:
+        return bool(self.skip_older_than and lastmod and lastmod < self.skip_older_than)
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        outlet = self.outlets[response.meta["outlet"]]
+        if not isinstance(response, TextResponse):
+            self._count(outlet, "errors/listing_not_html")
+            return
+        links = discovery.parse_listing(response.body, response.url)
+        yield from self._article_requests(outlet, links.articles, trusted=False)
+        depth = response.meta.get("depth_listing", response.meta.get("depth", 1))
+        if depth >= self.max_listing_pages:
+            return
+        for url in links.next_pages:
+            if outlet.owns(url):
+                yield self._request(
+                    url, outlet, "listing", self.parse_listing, depth_listing=depth + 1
+                )
+
+    def _article_requests(
+        self, outlet: Outlet, links: Iterable[str], *, trusted: bool
+    ) -> Iterator[Request]:
+        if outlet.name in self.blocked:
+            return
+        for link in links:
+            url = canonical_url(link)
+            if not self._is_article(outlet, url, trusted=trusted):
+                continue
+            count = self.article_counts.get(outlet.name, 0)
+            if self.max_articles and count >= self.max_articles:
+                return
+            self.article_counts[outlet.name] = count + 1
+            yield self._request(url, outlet, "article", self.parse_article)
+
+    def _is_article(self, outlet: Outlet, url: str, *, trusted: bool) -> bool:
+        if not outlet.owns(url):
+            return False
+        if outlet.article_pattern or outlet.exclude_pattern:
+            return outlet.is_article_url(url)
+        return trusted or looks_like_article(url)
+
+    # --- articles -------------------------------------------------------------------------
+    def parse_article(self, response: Response) -> Iterator[PageItem]:
+        outlet = self.outlets[response.meta["outlet"]]
+        content_type = response.headers.get(b"Content-Type", b"text/html").lower()
+        if not content_type.startswith(HTML_TYPES):
+            self._count(outlet, "pages_refused/not-html")
+            return
+        encoding = response.encoding if isinstance(response, TextResponse) else None
+        yield PageItem(
+            url=response.url,
+            outlet=outlet.name,
+            status=response.status,
+            body=response.body,
+            encoding=encoding,
+            fetched_at=now_iso(),
+        )
+
+    # --- errors ---------------------------------------------------------------------------
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        outlet = self.outlets.get(request.meta.get("outlet", ""))
+        kind = error_kind(failure)
+        if outlet is None or kind is None:
+            return
+        if kind.startswith("blocked"):
+            self._block(outlet, kind)
+        self._count(outlet, f"errors/{kind}")
+        self.logger.info("%s: %s on %s", outlet.name, kind, request.url)
+
+    def _block(self, outlet: Outlet, kind: str) -> None:
+        if outlet.name not in self.blocked:
+            self.blocked.add(outlet.name)
+            self.logger.warning(
+                "%s looks blocked (%s): its remaining requests are dropped this run",
+                outlet.name,
+                kind,
+            )
+
+    def _count(self, outlet: Outlet, key: str, value: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"outlet/{outlet.name}/{key}", value)
