@@ -1,0 +1,215 @@
+"""The text-level pass: boilerplate lines that survive any extractor (fr, ar, en, es).
+
+Each rule is a small pure function on a list of lines, testable on its own; `clean_lines` runs them
+in order. The DOM-level rules (tickers as markup, modals, comment sections) are in
+`crawler/extraction_dom.py`; this pass catches what reaches the text anyway.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from crawler.dates import is_date_line
+
+# Headlines glued into one run, separated by two or more blanks with at least one no-break space.
+TICKER_SEP = re.compile(r"[ \t]*\u00a0[ \t\u00a0]+|[ \t]+\u00a0[ \t\u00a0]*")
+TICKER_MIN_SEPARATORS = 3
+HEADLINE_MAX_CHARS = 300
+
+
+def _rx(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+# A line matching one of these is dropped wherever it stands (lines up to DROP_MAX_CHARS long).
+DROP_MAX_CHARS = 300
+CROSS_LINKS = _rx(
+    r"^(?:lire|voir)\s+(?:également|egalement|aussi|plus)\b",
+    r"^(?:à|a)\s+(?:lire|voir)\s+(?:aussi|également|egalement)\b",
+    r"^(?:read|see)\s+(?:also|more)\b\s*[:：\-–]",
+    r"^(?:read|see)\s+also\b",
+    r"^(?:lee|lea|léase|ver|vea)\s+(?:también|tambien|además|ademas)\b",
+    r"^(?:اقرأ|إقرأ|اقرا|إقرا|أقرأ)\s+(?:أيضا|أيضاً|ايضا|ايضاً|كذلك)",
+    r"^(?:شاهد|طالع)\s+(?:أيضا|أيضاً|ايضا)",
+)
+AGGREGATOR_FOOTERS = _rx(
+    r"^cliquez ici pour lire l[’']article depuis sa source\.?$",
+    r"^click here to read the (?:full )?article (?:from|at) (?:its|the) (?:original )?source\.?$",
+    r"^haga clic aquí para leer el artículo (?:desde|en) su fuente\.?$",
+    r"^(?:اضغط|انقر) هنا لقراءة (?:الخبر|المقال) (?:من|في) مصدره",
+)
+PROMPTS = _rx(
+    r"^merci d[’']avoir signalé",
+    r"^cette image sera automatiquement bloquée",
+    r"^thanks? (?:you )?for reporting",
+    r"^gracias por (?:informar|reportar|denunciar)",
+    r"^شكرا (?:لك )?على (?:الإبلاغ|التبليغ)",
+    r"^(?:nous utilisons|ce site utilise|ce site web utilise) des cookies",
+    r"^(?:we use|this (?:web)?site uses) cookies",
+    r"^(?:utilizamos|este sitio (?:web )?utiliza) cookies",
+    r"^(?:accepter|refuser|accept|reject|aceptar|rechazar)(?: (?:les|all|todas?))?(?: cookies)?$",
+    r"^(?:inscrivez-vous|abonnez-vous) à (?:notre|la) newsletter",
+    r"^(?:subscribe|sign up) (?:to|for) (?:our|the) newsletter",
+    r"^(?:suscríbete|suscribete) a (?:nuestro|nuestra) (?:boletín|newsletter)",
+    r"^(?:اشترك|سجل) في (?:النشرة|نشرتنا)",
+    r"^you are currently viewing\b",
+    r"^vous consultez actuellement\b",
+    r"^(?:partager|partagez|share|compartir|شارك|مشاركة)"
+    r"(?: (?:sur|on|en|cet article|this article|this|l[’']article|المقال))?\s*[:：]?$",
+    r"^(?:(?:facebook|twitter|x|whatsapp|linkedin|telegram|e-?mail|messenger|pinterest|imprimer|"
+    r"print|copier le lien|copy link)[\s,|·•/]*){2,}$",
+)
+# A line equal to one of these headings starts a comment section or a related-articles block:
+# the body ends there (when it comes after some body text).
+SECTION_ENDS = _rx(
+    r"^(?:\d+\s+)?commentaires?(?:\s*\(\d+\))?\s*:?$",
+    r"^(?:enregistrer|publier|ajouter|laisser|poster) un commentaire$",
+    r"^laisser une réponse$",
+    r"^(?:vos réactions|réagissez|réagir à cet article)\s*:?$",
+    r"^(?:\d+\s+)?comments?(?:\s*\(\d+\))?\s*:?$",
+    r"^(?:leave|post|add) a (?:comment|reply)$",
+    r"^(?:\d+\s+)?comentarios?\s*:?$",
+    r"^(?:deja|dejar|escribe) (?:un comentario|una respuesta)$",
+    r"^(?:تعليقات الزوار|أضف تعليقك|أضف تعليقا|أضف تعليق|اترك تعليقا|اترك تعليقاً)\s*:?$",
+    r"^(?:التعليقات|تعليقات)\s*:?$",
+    r"^articles? (?:en relations?|similaires|liés|connexes|recommandés)\s*:?$",
+    r"^(?:sur le même sujet|dans la même rubrique|quoi de neuf)\s*:?$",
+    r"^(?:à lire aussi|à lire également)\s*:?$",
+    r"^(?:related|similar|recommended) (?:articles|posts|stories|news|content)\s*:?$",
+    r"^(?:you (?:may|might) also like|more (?:stories|news) from .{1,40})\s*:?$",
+    r"^(?:artículos|noticias|notas) (?:relacionad[oa]s|similares)\s*:?$",
+    r"^(?:te puede interesar|también te puede interesar)\s*:?$",
+    r"^(?:مقالات|أخبار|اخبار|مواضيع) (?:ذات صلة|مشابهة|متعلقة)\s*:?$",
+    r"^(?:اقرأ|إقرأ) (?:أيضا|أيضاً|ايضا)\s*:?$",
+    r"^(?:الكلمات المفتاحية|كلمات مفتاحية|mots-clés|mots clés|tags|étiquettes|etiquetas)\s*:?$",
+)
+SIGNATURE = _rx(
+    r"^(?:la )?rédaction(?:\s+\w+)?(?:\s*\([^)]{1,80}\))?\.?$",
+    r"^(?:the )?editorial (?:team|staff|board)(?:\s*\([^)]{1,80}\))?\.?$",
+    r"^(?:la )?redacción(?:\s*\([^)]{1,80}\))?\.?$",
+    r"^(?:هيئة التحرير|التحرير|المحرر)(?:\s*\([^)]{1,80}\))?$",
+)
+AGGREGATOR_LINE = _rx(
+    r"^publié dans\s+.{1,80}?\s+le\s+\d",
+    r"^(?:نشر|نشرت) في\s+.{1,80}?\s+(?:يوم|بتاريخ)?\s*[\d٠-٩]",
+    r"^published in\s+.{1,80}?\s+on\s+\d",
+    r"^publicado en\s+.{1,80}?\s+el\s+\d",
+)
+# Body text before a section end must be at least this long for the end to cut (else it is dropped).
+CUT_MIN_CHARS = 200
+
+
+def norm(text: str) -> str:
+    """Case-, accent-, punctuation- and space-insensitive form, for comparing short lines."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", text))
+
+
+def strip_ticker(line: str) -> str:
+    """`line` without its run of headlines separated by no-break spaces (a text-run news ticker)."""
+    parts = TICKER_SEP.split(line)
+    if len(parts) <= TICKER_MIN_SEPARATORS:
+        return line
+    kept = [p for p in parts[:-1] if len(p.strip()) > HEADLINE_MAX_CHARS]
+    last = parts[-1].strip()
+    if len(last) > HEADLINE_MAX_CHARS or (last.endswith((".", "!", "?", "؟")) and len(last) > 120):
+        kept.append(last)
+    return " ".join(p.strip() for p in kept)
+
+
+def is_boilerplate_line(line: str, extra: Sequence[re.Pattern[str]] = ()) -> bool:
+    """Is this line in a known boilerplate family (or does it match an outlet regex)?"""
+    text = line.strip()
+    if not text:
+        return False
+    if any(p.search(text) for p in extra):
+        return True
+    if len(text) > DROP_MAX_CHARS:
+        return False
+    return any(p.search(text) for p in (CROSS_LINKS, AGGREGATOR_FOOTERS, PROMPTS, AGGREGATOR_LINE))
+
+
+def cut_sections(lines: list[str], extra_cuts: Sequence[re.Pattern[str]] = ()) -> list[str]:
+    """Lines up to the first comment/related heading (or outlet cut_after regex) after the body."""
+    seen = 0
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if any(p.search(text) for p in extra_cuts):
+            return lines[:index]
+        if len(text) <= 80 and SECTION_ENDS.search(text):
+            if seen >= CUT_MIN_CHARS:
+                return lines[:index]
+            lines = [*lines[:index], "", *lines[index + 1 :]]
+        seen += len(text)
+    return lines
+
+
+def drop_leading(lines: list[str], repeated: Iterable[str], max_lines: int = 8) -> list[str]:
+    """Without the title, dateline, section, authors... repeated as the first lines of the body."""
+    known = {norm(r) for r in repeated if r and norm(r)}
+    out = list(lines)
+    checked = 0
+    while out and checked < max_lines:
+        text = out[0].strip()
+        key = norm(text)
+        if not text:
+            out.pop(0)
+            continue
+        if key in known or is_date_line(text) or _is_joined_meta(key, known):
+            out.pop(0)
+            checked += 1
+            continue
+        break
+    return out
+
+
+def _is_joined_meta(key: str, known: set[str]) -> bool:
+    """'Par A | B', 'By A', 'Technologie 07/02/2025' : a short line made only of known metadata."""
+    if not key or len(key) > 160:
+        return False
+    rest = key
+    for item in sorted(known, key=len, reverse=True):
+        if item and len(item) > 2:
+            rest = rest.replace(item, " ")
+    words = [
+        w for w in rest.split() if w not in {"par", "by", "por", "بقلم", "et", "and", "y", "و"}
+    ]
+    return len(words) <= 1 and len(rest.strip()) < len(key)
+
+
+@dataclass(frozen=True)
+class TextPass:
+    """What the text-level pass returns: clean lines, and a trailing signature it took off."""
+
+    text: str
+    signature: str | None = None
+
+
+def take_signature(lines: list[str]) -> tuple[list[str], str | None]:
+    """A trailing credit line ("La Rédaction (avec France 24 et HEM)") taken off the body."""
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    if lines and len(lines[-1].strip()) <= 100 and SIGNATURE.search(lines[-1].strip()):
+        return lines[:-1], lines[-1].strip()
+    return lines, None
+
+
+def clean_lines(
+    text: str,
+    *,
+    repeated: Iterable[str] = (),
+    drop: Sequence[re.Pattern[str]] = (),
+    cut: Sequence[re.Pattern[str]] = (),
+) -> TextPass:
+    """The whole text-level pass, in order: tickers, cut sections, boilerplate lines, repeated
+    metadata at the top, trailing signature; blank runs collapsed."""
+    lines = [strip_ticker(line).rstrip() for line in text.splitlines()]
+    lines = cut_sections(lines, cut)
+    lines = [line for line in lines if not is_boilerplate_line(line, drop)]
+    lines = drop_leading(lines, repeated)
+    lines, signature = take_signature(lines)
+    return TextPass("\n".join(line.strip() for line in lines if line.strip()), signature)

@@ -1,0 +1,217 @@
+"""DOM-level rules, applied to the parsed page before any text is taken from it.
+
+Each rule is a function on an lxml tree, testable on its own: outlet drop selectors; generic
+boilerplate containers (tickers, modals, cookie/newsletter prompts, share bars, comment sections,
+related blocks, screen-reader chrome); text-run tickers (headlines separated by no-break spaces);
+link lists. The element holding the article (its headline, its longest run of text, the outlet's
+body selector) and its ancestors are never dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+import lxml.html
+from cssselect import SelectorError
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.boilerplate import HEADLINE_MAX_CHARS, TICKER_MIN_SEPARATORS, TICKER_SEP, strip_ticker
+
+logger = logging.getLogger(__name__)
+
+SKIP_TAGS = {"script", "style", "noscript", "template", "button", "select", "svg", "iframe", "head"}
+BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr",
+    "section", "article", "blockquote", "header", "footer", "figure", "figcaption", "dd", "dt",
+    "dl", "pre", "hr", "main", "aside", "nav", "form", "td", "th", "address", "center",
+}  # fmt: skip
+DROP_TAGS = ("marquee", "dialog", "nav", "aside", "footer")
+# class/id tokens (split on spaces, '-' and '_') that mark a boilerplate container
+DROP_TOKENS = {
+    "ticker", "newsticker", "marquee", "breakingnews", "modal", "popup", "lightbox", "cookie",
+    "cookies", "consent", "gdpr", "newsletter", "subscribe", "share", "sharing", "sharedaddy",
+    "addtoany", "a2a", "social", "socials", "comments", "comment", "respond", "disqus",
+    "related", "relatedposts", "yarpp", "breadcrumb", "breadcrumbs", "kksr", "tags", "tagcloud",
+    "sr", "screen", "visually", "sidebar", "widget", "advert", "advertisement", "ads", "promo",
+}  # fmt: skip
+DROP_TOKEN_PAIRS = (
+    {"breaking", "news"},
+    {"sr", "only"},
+    {"screen", "reader"},
+    {"visually", "hidden"},
+)
+SINGLE_TOKENS = DROP_TOKENS - {"sr", "screen", "visually"}
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+_WS = re.compile(r"[ \t\r\f\v\n]+")
+TICKER_FULL = re.compile(r"^[ \t\n]*\u00a0[ \t\u00a0\n]*$|^[ \t\n]+\u00a0[ \t\u00a0\n]*$")
+
+
+def parse_html(html: str | bytes) -> HtmlElement | None:
+    """The page as an lxml tree, or None when it is empty or not HTML."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    if not html or not html.strip() or "<" not in html:
+        return None
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        logger.debug("unparsable page: %s", exc)
+        return None
+    return root if root.find("body") is not None or len(root) else None
+
+
+def select(root: HtmlElement, selector: str | None) -> list[HtmlElement]:
+    """Elements matching a CSS selector; a bad selector is logged and matches nothing."""
+    if not selector:
+        return []
+    try:
+        return list(root.cssselect(selector))
+    except (SelectorError, etree.XPathError) as exc:
+        logger.warning("bad CSS selector %r: %s", selector, exc)
+        return []
+
+
+def own_text_length(el: HtmlElement) -> int:
+    """Characters of text directly in `el` and its inline children's tails (not in sub-blocks)."""
+    size = len((el.text or "").strip())
+    for child in el:
+        size += len((child.tail or "").strip())
+        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS | SKIP_TAGS:
+            size += len(child.text_content().strip())
+    return size
+
+
+def protected(root: HtmlElement, extra: Iterable[HtmlElement] = ()) -> set[HtmlElement]:
+    """The article's anchors and their ancestors: the headline, articleBody, the longest text."""
+    anchors = list(extra)
+    anchors += root.xpath('//h1|//*[@itemprop="articleBody"]|//*[@itemprop="headline"]')
+    best, best_size = None, 0
+    for el in root.iter("p", "div", "span", "td", "article", "section", "font"):
+        size = own_text_length(el)
+        if size > best_size:
+            best, best_size = el, size
+    if best is not None:
+        anchors.append(best)
+    keep: set[HtmlElement] = set()
+    for anchor in anchors:
+        keep.update(anchor.iterancestors())
+        keep.add(anchor)
+    return keep
+
+
+def _tokens(el: HtmlElement) -> set[str]:
+    raw = f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}".lower()
+    return {t for t in _TOKEN_SPLIT.split(raw) if t}
+
+
+def is_boilerplate_container(el: HtmlElement) -> bool:
+    """Does the element's tag, class, id or role mark it as a boilerplate container?"""
+    if el.tag in DROP_TAGS or el.get("aria-modal") == "true" or el.get("role") == "dialog":
+        return True
+    if el.tag == "form":
+        return bool(el.xpath('.//textarea|.//input[@type="email"]'))
+    tokens = _tokens(el)
+    return bool(tokens & SINGLE_TOKENS) or any(pair <= tokens for pair in DROP_TOKEN_PAIRS)
+
+
+def remove(el: HtmlElement, keep_tail: bool = True) -> None:
+    """Take `el` out of the tree (keeping the text that follows it unless told otherwise)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if keep_tail:
+        el.drop_tree()
+    else:
+        parent.remove(el)
+
+
+def drop_boilerplate(root: HtmlElement, keep: set[HtmlElement]) -> int:
+    """Drop generic boilerplate containers (never one in `keep`); the number dropped."""
+    doomed = [el for el in root.iter() if isinstance(el.tag, str) and el not in keep]
+    doomed = [
+        el for el in doomed if el.tag not in ("html", "body") and is_boilerplate_container(el)
+    ]
+    return _drop_all(doomed)
+
+
+def drop_selectors(root: HtmlElement, selectors: Iterable[str], keep: set[HtmlElement]) -> int:
+    """Drop what the outlet's `drop` selectors match (never one in `keep`); the number dropped."""
+    doomed = [el for sel in selectors for el in select(root, sel) if el not in keep]
+    return _drop_all(doomed)
+
+
+def _drop_all(doomed: list[HtmlElement]) -> int:
+    count = 0
+    for el in doomed:
+        if el.getparent() is not None and all(a.getparent() is not None for a in el.iterancestors()
+                                              if a.tag != "html"):  # fmt: skip
+            remove(el)
+            count += 1
+    return count
+
+
+def strip_ticker_runs(root: HtmlElement) -> int:
+    """Remove headline runs separated by no-break spaces: as text, and as inline elements."""
+    count = 0
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
+            continue
+        for attr in ("text", "tail"):
+            value = getattr(el, attr)
+            if value and len(TICKER_SEP.findall(value)) >= TICKER_MIN_SEPARATORS:
+                setattr(el, attr, strip_ticker(value))
+                count += 1
+        count += _strip_inline_ticker(el)
+    return count
+
+
+def _strip_inline_ticker(parent: HtmlElement) -> int:
+    kids = [c for c in parent if isinstance(c.tag, str) and c.tail and TICKER_FULL.match(c.tail)]
+    if len(kids) < TICKER_MIN_SEPARATORS:
+        return 0
+    tag = Counter(c.tag for c in kids).most_common(1)[0][0]
+    doomed = [c for c in parent if c.tag == tag and len(c.text_content()) <= HEADLINE_MAX_CHARS]
+    for child in doomed:
+        remove(child, keep_tail=False)
+    return len(doomed)
+
+
+def drop_link_lists(root: HtmlElement, keep: set[HtmlElement]) -> int:
+    """Drop lists and blocks made of headline links (link text >= 90%, three links or more)."""
+    doomed = []
+    for el in root.iter("ul", "ol", "div", "p", "section", "table"):
+        if el in keep:
+            continue
+        links = [a.text_content().strip() for a in el.iter("a")]
+        links = [t for t in links if t]
+        text = _WS.sub(" ", el.text_content()).strip()
+        if len(links) >= 3 and text and sum(map(len, links)) >= 0.9 * len(text.replace(" ", "")):
+            doomed.append(el)
+    return _drop_all(doomed)
+
+
+def element_text(el: HtmlElement) -> str:
+    """The element's text with a line break at every block boundary (paragraphs, <br>, items)."""
+    parts: list[str] = []
+    _walk(el, parts)
+    lines = (_WS.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _walk(node: HtmlElement, parts: list[str]) -> None:
+    if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
+        return
+    block = node.tag in BLOCK_TAGS
+    if block:
+        parts.append("\n")
+    parts.append((node.text or "").replace("\n", " "))
+    for child in node:
+        _walk(child, parts)
+        parts.append((child.tail or "").replace("\n", " "))
+    if block:
+        parts.append("\n")

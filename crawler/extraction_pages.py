@@ -1,0 +1,160 @@
+"""What kind of page this is: an aggregator's copy (and of what), or not an article at all.
+
+Pure functions. `source_copy` reads an aggregator's "Publié dans X le d - m - yyyy" line and its
+link to the original; `refusal` names why a page is not an article (home, listing, search, error,
+no body, too short), or returns None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+from crawler.boilerplate import AGGREGATOR_FOOTERS, norm
+from crawler.dates import parse_date_text
+from crawler.extraction_dom import element_text, select
+from crawler.extraction_meta import Metadata
+from crawler.outlets import ExtractionHints
+
+MIN_TEXT_CHARS = 150  # a body shorter than this is refused as "too-short"
+SOURCE_LINE = re.compile(
+    r"(?:publié dans|publiée? dans|published in|publicado en|نشر في|نشرت في)\s+(?P<outlet>.+?)\s+"
+    r"(?:le|on|el|يوم|بتاريخ|في)\s+(?P<date>[\d٠-٩].{4,40})",
+    re.IGNORECASE,
+)
+SOURCE_MARKERS = (
+    "Publié dans",
+    "Publiée dans",
+    "Published in",
+    "Publicado en",
+    "نشر في",
+    "نشرت في",
+)
+HOME_PATH = re.compile(r"^/(?:(?:[a-z]{2}|index|accueil|home)(?:\.\w+)?/?)?$", re.IGNORECASE)
+LISTING_PATH = re.compile(
+    r"^/(?:[a-z]{2}/)?(?:tag|tags|category|categorie|categories|rubrique|rubriques|section|sections|"
+    r"topic|topics|author|auteur|autor|label|archive|archives|search|recherche|buscar|"
+    r"%D8%A8%D8%AD%D8%AB|بحث|وسم|تصنيف|قسم)(?:/[^/]+){0,3}/?$"
+    r"|/page/\d+/?$|/search/label/",
+    re.IGNORECASE,
+)
+SEARCH_QUERY = re.compile(r"(?:^|&)(?:s|q|query|search|keyword|recherche)=", re.IGNORECASE)
+ERROR_PHRASES = re.compile(
+    r"\b404\b|page (?:not found|introuvable|non trouvée|inexistante)|"
+    r"n[’']existe (?:pas|plus)|page (?:doesn[’']t|does not) exist|no (?:se ha )?encontrad[oa]|"
+    r"no existe|غير موجودة|غير موجود|لم يتم العثور|خطأ 404|error 404|erreur 404",
+    re.IGNORECASE,
+)
+MORE_LINKS = re.compile(
+    r"^(?:lire la suite|lire plus|read more|continue reading|leer más|seguir leyendo|"
+    r"اقرأ المزيد|المزيد|tout lire)\W*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SourceCopy:
+    """An aggregator's copy: the outlet it names, the original date, the link to the original."""
+
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+
+
+def source_copy(root: HtmlElement, url: str, hints: ExtractionHints) -> SourceCopy | None:
+    """The "Publié dans X le d - m - yyyy" line and the "Cliquez ici…" link, if present."""
+    outlet = published = None
+    for text in _source_lines(root, hints):
+        match = SOURCE_LINE.search(text)
+        if match:
+            outlet, published = match["outlet"].strip(" :«»\"'"), parse_date_text(match["date"])
+            break
+    link = _source_link(root, url, hints)
+    if not (outlet or link):
+        return None
+    return SourceCopy(outlet, published, link)
+
+
+def _source_lines(root: HtmlElement, hints: ExtractionHints) -> list[str]:
+    lines = [element_text(el) for el in select(root, hints.source_line)[:1]]
+    for marker in SOURCE_MARKERS:
+        xpath = f'//body//*[contains(., "{marker}")][not(*[contains(., "{marker}")])]'
+        for el in root.xpath(xpath)[:3]:
+            parent = el.getparent()
+            lines += [element_text(el), element_text(parent if parent is not None else el)]
+    return [line for line in lines if 0 < len(line) <= 400]
+
+
+def _source_link(root: HtmlElement, url: str, hints: ExtractionHints) -> str | None:
+    for el in select(root, hints.source_link)[:1]:
+        href = el.get("href") or next((a.get("href") for a in el.iter("a") if a.get("href")), None)
+        if href:
+            return urljoin(url, href.strip())
+    for anchor in root.iter("a"):
+        if anchor.get("href") and AGGREGATOR_FOOTERS.search(element_text(anchor)):
+            return urljoin(url, anchor.get("href", "").strip())
+    return None
+
+
+def url_refusal(url: str) -> str | None:
+    """'home-page', 'listing-page' or 'search-page' from the URL alone, else None."""
+    parts = urlsplit(url)
+    if parts.query and SEARCH_QUERY.search(parts.query) and not parts.path.strip("/"):
+        return "search-page"
+    if parts.path.rstrip("/").lower().endswith(("/search", "/recherche", "/buscar")):
+        return "search-page"
+    if HOME_PATH.match(parts.path or "/") and not parts.query:
+        return "home-page"
+    if LISTING_PATH.search(parts.path):
+        return "listing-page"
+    return None
+
+
+def is_error_page(root: HtmlElement, meta: Metadata, text: str) -> bool:
+    """A 404/error page: the headline or the title says so, and there is little else."""
+    heads = [meta.title or "", *(element_text(h) for h in root.iter("h1", "title"))]
+    if any(ERROR_PHRASES.search(h) for h in heads if len(h) <= 120):
+        return len(text) < 1500 or not meta.is_article
+    return len(text) < 400 and bool(ERROR_PHRASES.search(text[:300]))
+
+
+def headline_links(root: HtmlElement) -> list[str]:
+    """Texts of the links that are headlines (in or around h2-h4): the cards of a listing page."""
+    links = root.xpath("//h2//a|//h3//a|//h4//a|//a[.//h2 or .//h3 or .//h4]")
+    texts = [" ".join(a.text_content().split()) for a in links]
+    return [t for t in texts if len(t) >= 15]
+
+
+def looks_like_listing(root: HtmlElement, meta: Metadata, text: str) -> bool:
+    """Cards of headlines and teasers, no article markup, and a body made of those teasers."""
+    if meta.is_listing:
+        return True
+    cards = headline_links(root)
+    more = sum(1 for a in root.iter("a") if MORE_LINKS.match(a.text_content().strip()))
+    if meta.is_article or (len(cards) < 6 and more < 3):
+        return False
+    links = {norm(c) for c in cards}
+    lines = [line for line in text.splitlines() if line.strip()]
+    teaser = sum(len(line) for line in lines if norm(line) in links or MORE_LINKS.match(line))
+    longest = max((len(line) for line in lines), default=0)
+    return teaser >= 0.25 * max(len(text), 1) or more >= 3 or (len(cards) >= 12 and longest < 400)
+
+
+def refusal(root: HtmlElement, url: str, meta: Metadata, text: str | None) -> str | None:
+    """Why this page is not an article, or None when it is one."""
+    body = text or ""
+    reason = url_refusal(url)
+    if reason == "home-page" or (reason and not meta.is_article):
+        return reason
+    if is_error_page(root, meta, body):
+        return "error-page"
+    if not body:
+        return "no-body"
+    if looks_like_listing(root, meta, body):
+        return "listing-page"
+    if len(body) < MIN_TEXT_CHARS:
+        return "too-short"
+    return None
