@@ -65,6 +65,7 @@ def _articles(db: sqlite_utils.Database) -> None:
         ["url"],
         ["canonical_url"],
         ["outlet", "published"],
+        ["published"],
         ["language"],
         ["cluster_id"],
         ["published_month"],
