@@ -16,6 +16,8 @@ import click
 
 from archive.db import Archive
 from archive.errors import ArchiveError
+from archive.records import OutletRunRecord
+from crawler import health
 from crawler.outlets import Outlet, OutletError, load_registry, select
 from crawler.run import (
     EXIT_CANNOT_RUN,
@@ -75,13 +77,15 @@ def _check_can_run(request: CrawlRequest) -> None:
 @click.option("--start", "starts", multiple=True, help="Ad hoc: walk this listing page and its pagination.")
 @click.option("--refresh", is_flag=True, help="Download article URLs even if already archived.")
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy/akhbar setting.")
+@click.option("--warc", "warc_dir", type=click.Path(file_okay=False, path_type=Path), help="Keep every response in gzipped WARC files in this directory.")
+@click.option("--redis", "redis_url", metavar="URL", help="Distributed crawl: share the frontier through this Redis (see docs/scale.md).")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the full crawl log here.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing unless something went wrong (for cron).")
 @click.option("-v", "--verbose", is_flag=True, help="Log progress at INFO level.")
 def crawl(
     outlets: tuple[str, ...], archive_path: Path, outlet_files: tuple[Path, ...], feeds: tuple[str, ...],
     sitemaps: tuple[str, ...], starts: tuple[str, ...], refresh: bool, settings: tuple[str, ...],
-    log_file: Path | None, quiet: bool, verbose: bool,
+    warc_dir: Path | None, redis_url: str | None, log_file: Path | None, quiet: bool, verbose: bool,
 ) -> None:
     """Crawl OUTLETS (names from `akhbar outlets`) or an ad-hoc site into the archive."""
     overrides: dict[str, Any] = _overrides(settings)
@@ -89,6 +93,10 @@ def crawl(
     overrides["AKHBAR_COMMAND"] = "akhbar crawl " + " ".join(sys.argv[2:])
     if log_file:
         overrides["LOG_FILE"] = str(log_file)
+    if warc_dir:
+        overrides["WARC_DIR"] = str(warc_dir)
+    if redis_url:
+        overrides["REDIS_URL"] = redis_url
     request = CrawlRequest(
         archive=archive_path, outlets=outlets, outlet_files=outlet_files, feeds=feeds,
         sitemaps=sitemaps, starts=starts, refresh=refresh, overrides=overrides,
@@ -185,6 +193,52 @@ def demo(archive_path: Path, verbose: bool) -> None:
     click.echo(f"Browse it:  akhbar serve --archive {archive_path}")
     click.echo(f"Export it:  akhbar export --archive {archive_path} --format jsonl out.jsonl")
     sys.exit(report.exit_code)
+
+
+@cli.command()
+@ARCHIVE_OPTION
+@click.option("--runs", "limit", default=5, show_default=True, help="Recent runs shown per outlet.")
+@click.argument("outlets", nargs=-1)
+def status(archive_path: Path, limit: int, outlets: tuple[str, ...]) -> None:
+    """Each outlet's recent runs: pages fetched, articles new/duplicate, refusals, errors."""
+    records = _outlet_runs(archive_path, limit * 50)
+    grouped = health.by_outlet(r for r in records if not outlets or r.outlet in outlets)
+    if not grouped:
+        click.echo("No runs recorded yet.")
+        return
+    click.echo(f"{'outlet':<16}{'run':>5}  {'finished':<20}{'fetched':>8}{'new':>6}{'dup':>6}{'refused':>8}  errors")
+    for outlet, runs in grouped.items():
+        for run in runs[:limit]:
+            c = run.counters
+            errors = ", ".join(f"{k}={v}" for k, v in sorted(run.errors.items())) or "-"
+            click.echo(
+                f"{outlet:<16}{run.run_id:>5}  {(run.finished_at or 'running')[:19]:<20}"
+                f"{c.get('pages_fetched', 0):>8}{c.get('articles_new', 0):>6}"
+                f"{c.get('articles_duplicate', 0):>6}{c.get('pages_refused', 0):>8}  {errors}"
+            )
+
+
+@cli.command()
+@ARCHIVE_OPTION
+def check(archive_path: Path) -> None:
+    """Exit non-zero, naming the outlet, when a crawl looks broken (for monitoring)."""
+    findings = health.check(_outlet_runs(archive_path, 1000))
+    for finding in findings:
+        click.echo(f"{finding.outlet}: {finding.problem}: {finding.detail}")
+    if findings:
+        sys.exit(1)
+    click.echo("All outlets look healthy.")
+
+
+def _outlet_runs(archive_path: Path, limit: int) -> list[OutletRunRecord]:
+    if not archive_path.exists():
+        fail(f"no archive at {archive_path}")
+    try:
+        with Archive(archive_path, readonly=True) as archive:
+            return archive.outlet_runs(limit=limit)
+    except ArchiveError as exc:
+        fail(str(exc))
+    raise AssertionError("unreachable")
 
 
 def _mount_optional_commands() -> None:

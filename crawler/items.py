@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archive.models import Article
+from archive.models import Article, WarcRef
 
 
 @dataclass
@@ -18,3 +18,4 @@ class PageItem:
     encoding: str | None
     fetched_at: str
     article: Article | None = None
+    warc: WarcRef | None = None  # where the raw response is kept, when writing WARC

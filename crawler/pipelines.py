@@ -72,6 +72,10 @@ class ExtractionPipeline:
             self._count(item.outlet, f"pages_refused/{reason}")
             raise DropItem(f"not an article ({reason}): {item.url}", log_level="INFO")
         item.article = extraction.article
+        if not item.article.published:
+            self._count(item.outlet, "articles_missing_date")
+        if not item.article.title:
+            self._count(item.outlet, "articles_missing_title")
         item.body = b""  # the bytes are no longer needed; free them before archiving
         return item
 
@@ -140,7 +144,7 @@ class ArchivePipeline:
         batch, self.batch = self.batch, []
         self.last_flush = time.monotonic()
         results = self.archive.add_many(
-            Fetch(i.article, status=i.status, fetched_at=i.fetched_at)
+            Fetch(i.article, status=i.status, fetched_at=i.fetched_at, warc=i.warc)
             for i in batch
             if i.article is not None
         )

@@ -37,6 +37,8 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) and any download: drop article URLs the archive already holds.
     "crawler.middlewares.SkipArchivedMiddleware": 50,
+    # Closest to the network: every response as received, into WARC files (when WARC_DIR is set).
+    "crawler.warc.WarcWriterMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractionPipeline": 300,
@@ -70,3 +72,11 @@ LISTING_MAX_PAGES = 5
 SITEMAP_SKIP_OLDER_THAN = ""
 # Article URLs at most per outlet and run (0: no limit). Handy for a first look at an outlet.
 OUTLET_MAX_ARTICLES = 0
+# Write every fetched response (request + response records) into gzipped WARC files here;
+# empty: no WARC. Article rows then point to their WARC record.
+WARC_DIR = ""
+# Start a new WARC file when the current one reaches this size (bytes).
+WARC_MAX_SIZE = 1024 * 1024 * 1024
+# Distributed crawling: a Redis URL (redis://host:6379/0) shared by every crawler process;
+# empty: a single-machine crawl. See docs/scale.md.
+REDIS_URL = ""

@@ -176,6 +176,7 @@ class NewsSpider(Spider):
             body=response.body,
             encoding=encoding,
             fetched_at=now_iso(),
+            warc=response.meta.get("warc"),
         )
 
     # --- errors ---------------------------------------------------------------------------

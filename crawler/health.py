@@ -1,0 +1,118 @@
+"""Is an outlet's crawl healthy? Rules over the archive's per-run, per-outlet records.
+
+Each rule is a pure function over one outlet's recent runs (newest first) and names what
+looks broken, so `akhbar check` can exit non-zero and say which outlet and why.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from archive.records import OutletRunRecord
+
+STALL_RUNS = 3  # runs in a row that fetched new pages but archived nothing new
+MIN_PAGES = 4  # fewer article pages than this in a run: too few to judge rates
+
+
+@dataclass(frozen=True)
+class Finding:
+    outlet: str
+    problem: str  # a short slug: blocked, unreachable, stalled, refusals, no-dates, no-titles
+    detail: str
+
+
+def _c(run: OutletRunRecord, name: str) -> int:
+    return int(run.counters.get(name, 0))
+
+
+def new_pages(run: OutletRunRecord) -> int:
+    """Article pages this run downloaded because the archive did not hold them yet."""
+    return _c(run, "articles_new") + _c(run, "articles_duplicate") + _c(run, "articles_revised") + _c(
+        run, "pages_refused"
+    )
+
+
+def archived(run: OutletRunRecord) -> int:
+    return _c(run, "articles_new") + _c(run, "articles_revised")
+
+
+def refusal_rate(run: OutletRunRecord) -> float:
+    pages = new_pages(run)
+    return _c(run, "pages_refused") / pages if pages else 0.0
+
+
+def rule_blocked(runs: Sequence[OutletRunRecord]) -> str | None:
+    kinds = sorted(k for k in runs[0].errors if k.startswith("blocked"))
+    return f"the outlet blocks our requests ({', '.join(kinds)})" if kinds else None
+
+
+def rule_unreachable(runs: Sequence[OutletRunRecord]) -> str | None:
+    last = runs[0]
+    if _c(last, "discovery_ok") or not last.errors:
+        return None
+    errors = ", ".join(f"{k}={v}" for k, v in sorted(last.errors.items()))
+    return f"no feed, sitemap or listing page could be read ({errors})"
+
+
+def rule_stalled(runs: Sequence[OutletRunRecord]) -> str | None:
+    recent = runs[:STALL_RUNS]
+    if len(recent) < STALL_RUNS or any(archived(r) for r in recent):
+        return None
+    if all(new_pages(r) for r in recent):
+        return f"no new article in {STALL_RUNS} runs although its feeds list new pages"
+    return None
+
+
+def rule_refusals(runs: Sequence[OutletRunRecord]) -> str | None:
+    last, earlier = runs[0], [r for r in runs[1:] if new_pages(r) >= MIN_PAGES]
+    if new_pages(last) < MIN_PAGES or not earlier:
+        return None
+    before = sum(refusal_rate(r) for r in earlier) / len(earlier)
+    now = refusal_rate(last)
+    if now >= 0.5 and now >= 2 * before + 0.2:
+        return f"refusal rate jumped from {before:.0%} to {now:.0%}: a layout change?"
+    return None
+
+
+def _lost(field: str, label: str) -> Callable[[Sequence[OutletRunRecord]], str | None]:
+    def rule(runs: Sequence[OutletRunRecord]) -> str | None:
+        last, earlier = runs[0], runs[1:]
+        count = archived(last)
+        if count < MIN_PAGES - 1 or _c(last, field) < count:
+            return None
+        if earlier and all(_c(r, field) >= archived(r) for r in earlier if archived(r)):
+            return None  # never had it: not a change
+        return f"every article of the last run lost its {label}: a layout change?"
+
+    return rule
+
+
+RULES: dict[str, Callable[[Sequence[OutletRunRecord]], str | None]] = {
+    "blocked": rule_blocked,
+    "unreachable": rule_unreachable,
+    "stalled": rule_stalled,
+    "refusals": rule_refusals,
+    "no-dates": _lost("articles_missing_date", "date"),
+    "no-titles": _lost("articles_missing_title", "title"),
+}
+
+
+def by_outlet(records: Iterable[OutletRunRecord]) -> dict[str, list[OutletRunRecord]]:
+    """Records grouped per outlet, newest run first."""
+    grouped: dict[str, list[OutletRunRecord]] = defaultdict(list)
+    for record in records:
+        grouped[record.outlet].append(record)
+    return {o: sorted(rs, key=lambda r: r.run_id, reverse=True) for o, rs in sorted(grouped.items())}
+
+
+def check(records: Iterable[OutletRunRecord]) -> list[Finding]:
+    """Every finding for every outlet; an empty list means all looks healthy."""
+    findings = []
+    for outlet, runs in by_outlet(records).items():
+        for problem, rule in RULES.items():
+            detail = rule(runs)
+            if detail:
+                findings.append(Finding(outlet, problem, detail))
+    return findings
