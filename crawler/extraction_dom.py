@@ -36,7 +36,7 @@ DROP_TOKENS = {
     "cookies", "consent", "gdpr", "newsletter", "subscribe", "share", "sharing", "sharedaddy",
     "addtoany", "a2a", "social", "socials", "comments", "comment", "respond", "disqus",
     "related", "relatedposts", "yarpp", "breadcrumb", "breadcrumbs", "kksr", "tags", "tagcloud",
-    "sr", "screen", "visually", "sidebar", "widget", "advert", "advertisement", "ads", "promo",
+    "sr", "screen", "visually", "sidebar", "advert", "advertisement",
 }  # fmt: skip
 DROP_TOKEN_PAIRS = (
     {"breaking", "news"},
@@ -47,7 +47,9 @@ DROP_TOKEN_PAIRS = (
 SINGLE_TOKENS = DROP_TOKENS - {"sr", "screen", "visually"}
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 _WS = re.compile(r"[ \t\r\f\v\n]+")
-TICKER_FULL = re.compile(r"^[ \t\n]*\u00a0[ \t\u00a0\n]*$|^[ \t\n]+\u00a0[ \t\u00a0\n]*$")
+TICKER_FULL = re.compile(r"^[ \t\n]*\u00a0[ \t\u00a0\n]+$|^[ \t\n]+\u00a0[ \t\u00a0\n]*$")
+# comments go at parse time: their tails are text, which tree cleaners would drop with them
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
@@ -58,7 +60,7 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
         return None
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         logger.debug("unparsable page: %s", exc)
         return None
@@ -90,18 +92,32 @@ def protected(root: HtmlElement, extra: Iterable[HtmlElement] = ()) -> set[HtmlE
     """The article's anchors and their ancestors: the headline, articleBody, the longest text."""
     anchors = list(extra)
     anchors += root.xpath('//h1|//*[@itemprop="articleBody"]|//*[@itemprop="headline"]')
-    best, best_size = None, 0
-    for el in root.iter("p", "div", "span", "td", "article", "section", "font"):
-        size = own_text_length(el)
-        if size > best_size:
-            best, best_size = el, size
-    if best is not None:
-        anchors.append(best)
+    anchors += [el for el in (_longest_text(root), _most_paragraphs(root)) if el is not None]
     keep: set[HtmlElement] = set()
     for anchor in anchors:
         keep.update(anchor.iterancestors())
         keep.add(anchor)
     return keep
+
+
+def _longest_text(root: HtmlElement) -> HtmlElement | None:
+    """The element with the longest run of text of its own."""
+    best, best_size = None, 0
+    for el in root.iter("p", "div", "span", "td", "article", "section", "font"):
+        size = own_text_length(el)
+        if size > best_size:
+            best, best_size = el, size
+    return best
+
+
+def _most_paragraphs(root: HtmlElement) -> HtmlElement | None:
+    """The element whose <p> children hold the most text (where the article's paragraphs are)."""
+    sizes: Counter[HtmlElement] = Counter()
+    for para in root.iter("p"):
+        parent = para.getparent()
+        if parent is not None:
+            sizes[parent] += len(para.text_content().strip())
+    return sizes.most_common(1)[0][0] if sizes else None
 
 
 def _tokens(el: HtmlElement) -> set[str]:
