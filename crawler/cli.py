@@ -63,29 +63,78 @@ def _check_can_run(request: CrawlRequest) -> None:
     """Fail fast, before any download, on an unknown outlet or an unusable archive."""
     registry = load_registry(request.outlet_files)
     select(registry, request.outlets)
-    if not (request.outlets or request.outlet_files or request.feeds or request.sitemaps or request.starts):
-        raise OutletError("nothing to crawl: name outlets (see `akhbar outlets`), or give --feed, --sitemap or --start")
+    if not (
+        request.outlets
+        or request.outlet_files
+        or request.feeds
+        or request.sitemaps
+        or request.starts
+    ):
+        raise OutletError(
+            "nothing to crawl: name outlets (see `akhbar outlets`), "
+            "or give --feed, --sitemap or --start"
+        )
     Archive(request.archive).close()
 
 
 @cli.command()
 @click.argument("outlets", nargs=-1)
 @ARCHIVE_OPTION
-@click.option("--outlets", "outlet_files", multiple=True, type=click.Path(path_type=Path), help="An outlet TOML file of your own (repeatable).")
+@click.option(
+    "--outlets",
+    "outlet_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="An outlet TOML file of your own (repeatable).",
+)
 @click.option("--feed", "feeds", multiple=True, help="Ad hoc: crawl this RSS/Atom feed's site.")
 @click.option("--sitemap", "sitemaps", multiple=True, help="Ad hoc: crawl this sitemap's site.")
-@click.option("--start", "starts", multiple=True, help="Ad hoc: walk this listing page and its pagination.")
+@click.option(
+    "--start", "starts", multiple=True, help="Ad hoc: walk this listing page and its pagination."
+)
 @click.option("--refresh", is_flag=True, help="Download article URLs even if already archived.")
-@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy/akhbar setting.")
-@click.option("--warc", "warc_dir", type=click.Path(file_okay=False, path_type=Path), help="Keep every response in gzipped WARC files in this directory.")
-@click.option("--redis", "redis_url", metavar="URL", help="Distributed crawl: share the frontier through this Redis (see docs/scale.md).")
-@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the full crawl log here.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing unless something went wrong (for cron).")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy/akhbar setting.",
+)
+@click.option(
+    "--warc",
+    "warc_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep every response in gzipped WARC files in this directory.",
+)
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    help="Distributed crawl: share the frontier through this Redis (see docs/scale.md).",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the full crawl log here.",
+)
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print nothing unless something went wrong (for cron)."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log progress at INFO level.")
 def crawl(
-    outlets: tuple[str, ...], archive_path: Path, outlet_files: tuple[Path, ...], feeds: tuple[str, ...],
-    sitemaps: tuple[str, ...], starts: tuple[str, ...], refresh: bool, settings: tuple[str, ...],
-    warc_dir: Path | None, redis_url: str | None, log_file: Path | None, quiet: bool, verbose: bool,
+    outlets: tuple[str, ...],
+    archive_path: Path,
+    outlet_files: tuple[Path, ...],
+    feeds: tuple[str, ...],
+    sitemaps: tuple[str, ...],
+    starts: tuple[str, ...],
+    refresh: bool,
+    settings: tuple[str, ...],
+    warc_dir: Path | None,
+    redis_url: str | None,
+    log_file: Path | None,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Crawl OUTLETS (names from `akhbar outlets`) or an ad-hoc site into the archive."""
     overrides: dict[str, Any] = _overrides(settings)
@@ -98,8 +147,14 @@ def crawl(
     if redis_url:
         overrides["REDIS_URL"] = redis_url
     request = CrawlRequest(
-        archive=archive_path, outlets=outlets, outlet_files=outlet_files, feeds=feeds,
-        sitemaps=sitemaps, starts=starts, refresh=refresh, overrides=overrides,
+        archive=archive_path,
+        outlets=outlets,
+        outlet_files=outlet_files,
+        feeds=feeds,
+        sitemaps=sitemaps,
+        starts=starts,
+        refresh=refresh,
+        overrides=overrides,
     )
     report = _locked_crawl(request)
     if not (quiet and report.status == "ok"):
@@ -120,8 +175,12 @@ def _locked_crawl(request: CrawlRequest) -> CrawlReport:
 
 
 COLUMNS = (
-    ("fetched", "pages_fetched"), ("new", "articles_new"), ("dup", "articles_duplicate"),
-    ("revised", "articles_revised"), ("refused", "pages_refused"), ("skipped", "requests_skipped_known"),
+    ("fetched", "pages_fetched"),
+    ("new", "articles_new"),
+    ("dup", "articles_duplicate"),
+    ("revised", "articles_revised"),
+    ("refused", "pages_refused"),
+    ("skipped", "requests_skipped_known"),
 )
 
 
@@ -133,15 +192,27 @@ def print_report(report: CrawlReport, archive_path: Path) -> None:
         cells = "".join(f"{summary.counters.get(key, 0):>9}" for _, key in COLUMNS)
         errors = ", ".join(f"{k}={v}" for k, v in sorted(summary.errors.items())) or "-"
         click.echo(f"{summary.outlet.ljust(width)}{cells}   {errors}")
-    failed = f"; failed outlets: {', '.join(report.failed_outlets)}" if report.failed_outlets else ""
-    click.echo(f"run {report.run_id}: {report.status} ({report.finish_reason}){failed} -> {archive_path}")
+    failed = (
+        f"; failed outlets: {', '.join(report.failed_outlets)}" if report.failed_outlets else ""
+    )
+    click.echo(
+        f"run {report.run_id}: {report.status} ({report.finish_reason}){failed} -> {archive_path}"
+    )
 
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", required=True, help="The URL the page was fetched from.")
-@click.option("--outlet", "outlet_name", help="Use this outlet's hints (default: the outlet owning URL).")
-@click.option("--outlets", "outlet_files", multiple=True, type=click.Path(path_type=Path), help="An outlet TOML file of your own.")
+@click.option(
+    "--outlet", "outlet_name", help="Use this outlet's hints (default: the outlet owning URL)."
+)
+@click.option(
+    "--outlets",
+    "outlet_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="An outlet TOML file of your own.",
+)
 def extract(file: Path, url: str, outlet_name: str | None, outlet_files: tuple[Path, ...]) -> None:
     """Print the article in FILE as one JSON object, or `null` if it is not an article."""
     from crawler.extract import extract_article
@@ -161,13 +232,18 @@ def _outlet_for(url: str, name: str | None, files: tuple[Path, ...]) -> Outlet |
         return select(registry, [name])[0]
     owners = [o for o in registry.values() if o.owns(url)]
     matching = [o for o in owners if o.is_article_url(url)]
-    return (matching or owners or [None])[0]
+    candidates = matching or owners
+    return candidates[0] if candidates else None
 
 
 @cli.command()
 @click.option(
-    "--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("demo-archive.db"), show_default=True, help="The archive the demo writes.",
+    "--archive",
+    "archive_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("demo-archive.db"),
+    show_default=True,
+    help="The archive the demo writes.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log the crawl at INFO level.")
 def demo(archive_path: Path, verbose: bool) -> None:
@@ -179,9 +255,14 @@ def demo(archive_path: Path, verbose: bool) -> None:
         names = sorted(load_registry([site.outlets_file], shipped=False))
         click.echo(f"Sample site: {len(names)} outlets on 127.0.0.1 ({', '.join(names)})")
         request = CrawlRequest(
-            archive=archive_path, outlets=names, outlet_files=[site.outlets_file],
-            overrides={"LOG_LEVEL": "INFO" if verbose else "WARNING", "AKHBAR_COMMAND": "akhbar demo",
-                       "AUTOTHROTTLE_ENABLED": False},
+            archive=archive_path,
+            outlets=names,
+            outlet_files=[site.outlets_file],
+            overrides={
+                "LOG_LEVEL": "INFO" if verbose else "WARNING",
+                "AKHBAR_COMMAND": "akhbar demo",
+                "AUTOTHROTTLE_ENABLED": False,
+            },
         )
         report = _locked_crawl(request)
     finally:
@@ -189,7 +270,9 @@ def demo(archive_path: Path, verbose: bool) -> None:
     print_report(report, archive_path)
     with Archive(archive_path) as archive:
         stats = archive.stats()
-    click.echo(f"\nThe archive holds {stats.articles} articles from {len(stats.by_outlet)} outlets.")
+    click.echo(
+        f"\nThe archive holds {stats.articles} articles from {len(stats.by_outlet)} outlets."
+    )
     click.echo(f"Browse it:  akhbar serve --archive {archive_path}")
     click.echo(f"Export it:  akhbar export --archive {archive_path} --format jsonl out.jsonl")
     sys.exit(report.exit_code)
@@ -206,7 +289,10 @@ def status(archive_path: Path, limit: int, outlets: tuple[str, ...]) -> None:
     if not grouped:
         click.echo("No runs recorded yet.")
         return
-    click.echo(f"{'outlet':<16}{'run':>5}  {'finished':<20}{'fetched':>8}{'new':>6}{'dup':>6}{'refused':>8}  errors")
+    click.echo(
+        f"{'outlet':<16}{'run':>5}  {'finished':<20}"
+        f"{'fetched':>8}{'new':>6}{'dup':>6}{'refused':>8}  errors"
+    )
     for outlet, runs in grouped.items():
         for run in runs[:limit]:
             c = run.counters

@@ -96,8 +96,12 @@ class RunRecordExtension:
                 if outlet_failed(counters, errors):
                     self.failed_outlets.append(outlet)
                 archive.record_outlet_run(
-                    self.run_id, outlet, started_at=self.started_at, finished_at=finished,
-                    counters=counters, errors=errors,
+                    self.run_id,
+                    outlet,
+                    started_at=self.started_at,
+                    finished_at=finished,
+                    counters=counters,
+                    errors=errors,
                 )
             status = "ok" if reason == "finished" and not self.failed_outlets else "partial"
             if reason not in ("finished", "shutdown"):
@@ -106,4 +110,6 @@ class RunRecordExtension:
         self.crawler.stats.set_value("akhbar/run_id", self.run_id)
         self.crawler.stats.set_value("akhbar/run_status", status)
         self.crawler.stats.set_value("akhbar/failed_outlets", ",".join(self.failed_outlets))
-        logger.info("run %s: %s (failed outlets: %s)", self.run_id, status, self.failed_outlets or "none")
+        logger.info(
+            "run %s: %s (failed outlets: %s)", self.run_id, status, self.failed_outlets or "none"
+        )

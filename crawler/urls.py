@@ -16,9 +16,29 @@ from w3lib.url import canonicalize_url, url_query_cleaner
 # Query parameters that only track where a reader came from; never part of an article's identity.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-        "_ga", "_gl", "ref", "ref_src", "ref_url", "cmpid", "xtor", "at_medium",
-        "at_campaign", "ocid", "smid", "amp", "outputType", "share", "s_cid",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "xtor",
+        "at_medium",
+        "at_campaign",
+        "ocid",
+        "smid",
+        "amp",
+        "outputType",
+        "share",
+        "s_cid",
     }
 )
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_")

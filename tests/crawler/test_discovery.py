@@ -44,7 +44,10 @@ def test_rss_and_atom_links_in_order_and_absolute() -> None:
         "https://ex.ma/b-second-article/",
         "https://ex.ma/relative-third-article/",
     ]
-    assert parse_feed(ATOM, "https://ex.ma/atom") == ["https://ex.ma/atom-one/", "https://ex.ma/atom-two/"]
+    assert parse_feed(ATOM, "https://ex.ma/atom") == [
+        "https://ex.ma/atom-one/",
+        "https://ex.ma/atom-two/",
+    ]
 
 
 def test_feed_with_entity_bomb_is_read_without_expanding_entities() -> None:
@@ -91,5 +94,8 @@ def test_listing_links_and_pagination() -> None:
     links = parse_listing(html, "https://ex.ma/politique/")
     assert "https://ex.ma/politique/un-long-titre-d-article/" in links.articles
     assert "https://ex.ma/deux-autre-long-titre/" in links.articles
-    assert set(links.next_pages) == {"https://ex.ma/politique/page/2/", "https://ex.ma/politique/?page=3"}
+    assert set(links.next_pages) == {
+        "https://ex.ma/politique/page/2/",
+        "https://ex.ma/politique/?page=3",
+    }
     assert not any(u.startswith("mailto") for u in links.articles)

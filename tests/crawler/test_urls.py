@@ -8,8 +8,14 @@ from crawler.urls import canonical_url, looks_like_article, strip_amp
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("HTTP://Example.COM:80/a/b/?utm_source=x&id=3&fbclid=1#frag", "http://example.com/a/b/?id=3"),
-        ("https://ex.ma/2024/01/art/?utm_medium=social&utm_campaign=a", "https://ex.ma/2024/01/art/"),
+        (
+            "HTTP://Example.COM:80/a/b/?utm_source=x&id=3&fbclid=1#frag",
+            "http://example.com/a/b/?id=3",
+        ),
+        (
+            "https://ex.ma/2024/01/art/?utm_medium=social&utm_campaign=a",
+            "https://ex.ma/2024/01/art/",
+        ),
         ("https://ex.ma/a?b=2&a=1", "https://ex.ma/a?a=1&b=2"),
         ("https://ex.ma/art/amp/", "https://ex.ma/art/"),
         ("https://fr.hespress.com/123-x.html/amp", "https://fr.hespress.com/123-x.html"),
@@ -19,12 +25,17 @@ from crawler.urls import canonical_url, looks_like_article, strip_amp
         ("http://127.0.0.1:8001/news/x/", "http://127.0.0.1:8001/news/x/"),
     ],
 )
-def test_canonical_url_removes_tracking_fragments_amp_and_default_ports(url: str, expected: str) -> None:
+def test_canonical_url_removes_tracking_fragments_amp_and_default_ports(
+    url: str, expected: str
+) -> None:
     assert canonical_url(url) == expected
 
 
 def test_canonical_url_keeps_meaningful_parameters() -> None:
-    assert canonical_url("https://ex.ma/article.php?id=42&utm_source=fb") == "https://ex.ma/article.php?id=42"
+    assert (
+        canonical_url("https://ex.ma/article.php?id=42&utm_source=fb")
+        == "https://ex.ma/article.php?id=42"
+    )
 
 
 def test_strip_amp_leaves_words_containing_amp() -> None:
