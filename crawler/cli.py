@@ -18,7 +18,7 @@ from archive.db import Archive
 from archive.errors import ArchiveError
 from archive.records import OutletRunRecord
 from crawler import health
-from crawler.outlets import Outlet, OutletError, load_registry, select
+from crawler.outlets import Outlet, OutletError, adhoc_outlet, load_registry, select
 from crawler.run import (
     EXIT_CANNOT_RUN,
     EXIT_LOCKED,
@@ -74,6 +74,8 @@ def _check_can_run(request: CrawlRequest) -> None:
             "nothing to crawl: name outlets (see `akhbar outlets`), "
             "or give --feed, --sitemap or --start"
         )
+    if request.feeds or request.sitemaps or request.starts:
+        adhoc_outlet(feeds=request.feeds, sitemaps=request.sitemaps, listings=request.starts)
     Archive(request.archive).close()
 
 

@@ -77,7 +77,7 @@ def spider_arguments(request: CrawlRequest) -> dict[str, str]:
 
 def run_crawl(request: CrawlRequest) -> CrawlReport:
     """Crawl in this process (blocking until done) and summarize the run."""
-    process = CrawlerProcess(crawl_settings(request), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(request))
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, **spider_arguments(request))
     process.start()
