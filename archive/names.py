@@ -39,8 +39,10 @@ def article_filename(outlet: str, date: str | None, content_hash: str, title: st
 
 def safe_join(root: Path, relative: str) -> Path:
     """`root / relative`, refusing anything that would resolve outside `root`."""
+    if relative.startswith(("/", "\\")) or "\x00" in relative:
+        raise ExportError(f"refusing to write {relative!r} outside {root}")
     base = root.resolve()
     target = (base / relative).resolve()
-    if relative.startswith(("/", "\\")) or "\x00" in relative or not target.is_relative_to(base):
+    if not target.is_relative_to(base):
         raise ExportError(f"refusing to write {relative!r} outside {root}")
     return target
