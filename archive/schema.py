@@ -169,6 +169,14 @@ def _runs(db: sqlite_utils.Database) -> None:
     db["run_outlets"].create_index(["outlet", "run_id"])  # type: ignore[union-attr]
 
 
+LATEST_VIEW = """
+SELECT id, published, outlet, language, title, url, text, authors, section, tags, description,
+       image, canonical_url, original_outlet, source_url, cluster_id, revision_of, content_hash,
+       word_count, published_month, first_seen_at, last_seen_at
+FROM articles
+WHERE is_latest = 1
+"""
+
 STORIES_VIEW = """
 WITH seen AS (
     SELECT a.cluster_id, u.outlet, u.url, a.id AS article_id, a.title,
@@ -196,7 +204,7 @@ HAVING count(DISTINCT outlet) > 1
 
 
 def _views(db: sqlite_utils.Database) -> None:
-    db.create_view("latest_articles", "SELECT * FROM articles WHERE is_latest = 1")
+    db.create_view("latest_articles", LATEST_VIEW)
     db.create_view("stories", STORIES_VIEW)
 
 

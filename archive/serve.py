@@ -20,6 +20,7 @@ DEFAULT_SETTINGS = {
     "facet_time_limit_ms": "1000",
     "default_page_size": "50",
     "allow_download": "off",
+    "truncate_cells_html": "400",
 }
 
 

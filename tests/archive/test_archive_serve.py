@@ -1,0 +1,207 @@
+"""`akhbar serve` as a person uses it: a real datasette on 127.0.0.1, driven by headless Chromium.
+
+Chromium is Debian's `chromium`. Without it the browser tests skip, except in CI (CI=true) where
+they fail. Set AKHBAR_SCREENSHOTS=DIR to keep the screenshots (docs/ holds the committed ones).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote_plus
+
+import pytest
+from conftest import REPO, article, sample_articles
+
+from archive.db import Archive
+from archive.serve import metadata
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHART = ("#g.mark=line&g.x_column=day&g.x_type=temporal&g.y_column=articles"
+         "&g.y_type=quantitative&g.color_column=outlet")  # fmt: skip
+
+
+VOCABULARY = [
+    "le",
+    "conseil",
+    "la",
+    "ville",
+    "un",
+    "projet",
+    "les",
+    "habitants",
+    "une",
+    "route",
+    "école",
+    "marché",
+    "port",
+    "eau",
+    "gouvernement",
+    "budget",
+    "région",
+    "santé",
+    "hôpital",
+    "train",
+    "pluie",
+    "récolte",
+    "festival",
+    "musée",
+    "stade",
+    "équipe",
+    "match",
+    "ministre",
+    "réforme",
+    "emploi",
+    "jeunes",
+    "entreprise",
+    "banque",
+    "prix",
+]
+
+
+def _words(seed: str) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(VOCABULARY) for _ in range(120)) + "."
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return str(response.read().decode("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`python -m archive.cli serve` on an archive of 3 outlets over 12 days."""
+    path = tmp_path_factory.mktemp("serve") / "archive.db"
+    with Archive(path) as archive:
+        archive.add_many(sample_articles())
+        archive.add_many(
+            article(url=f"https://{outlet}.example/{day}/{n}", canonical_url=None, outlet=outlet,
+                    title=f"Dépêche {n} du {day + 1} mars",
+                    published=f"2025-03-{day + 1:02d}T10:00Z",
+                    text=_words(f"{outlet}-{day}-{n}"))
+            for day in range(12) for outlet in ("lematin", "h24", "hespress-ar")
+            for n in range(random.Random(f"{outlet}{day}").randint(1, 6))
+        )  # fmt: skip
+        run = archive.start_run("crawl", ["lematin", "h24"])
+        for outlet in ("lematin", "h24"):
+            archive.record_outlet_run(run, outlet, started_at="2025-03-12T10:00:00Z",
+                                      finished_at="2025-03-12T10:02:00Z",
+                                      counters={"pages_fetched": 40, "articles_new": 9,
+                                                "pages_refused": 3},
+                                      errors={"http_404": 1})  # fmt: skip
+        archive.finish_run(run, status="ok")
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive.cli", "serve", "--archive", str(path), "--port", str(port)],
+        env={**os.environ, "PYTHONPATH": str(REPO)}, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                _get(base + "/-/versions.json")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("datasette did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_datasette_serves_metadata_queries_and_search(server: str) -> None:
+    database = json.loads(_get(server + "/archive.json"))
+    assert {q["name"] for q in database["queries"]} == {
+        "articles_per_outlet_per_day",
+        "stories_several_outlets",
+        "latest_runs_health",
+    }
+    assert {v["name"] for v in database["views"]} == {"latest_articles", "stories"}
+    hidden = {t["name"] for t in database["tables"] if t["hidden"]}
+    assert {"minhash_buckets", "article_minhashes", "articles_fts"} <= hidden
+    rows = json.loads(_get(server + "/archive/latest_articles.json?_shape=array"
+                           "&_search=" + quote_plus("intelligence artificielle")))  # fmt: skip
+    assert {r["outlet"] for r in rows} == {"lematin", "aggregator"}
+    health = json.loads(_get(server + "/archive/latest_runs_health.json?_shape=array"))
+    assert [(r["outlet"], r["refused_pct"], r["errors_total"]) for r in health] == [
+        ("h24", 7.5, 1),
+        ("lematin", 7.5, 1),
+    ]
+    stories = json.loads(_get(server + "/archive/stories_several_outlets.json?_shape=array"))
+    assert [s["first_outlet"] for s in stories] == ["lematin"]
+
+
+def test_serve_is_read_only(server: str) -> None:
+    sql = quote_plus("delete from articles")
+    with pytest.raises(urllib.error.HTTPError):
+        _get(server + f"/archive.json?sql={sql}")
+
+
+def test_metadata_is_renamed_after_the_file(tmp_path: Path) -> None:
+    data = metadata(tmp_path / "press-2025.db")
+    assert list(data["databases"]) == ["press-2025"]
+    assert 'href="/press-2025/latest_articles"' in data["description_html"]
+    tables = data["databases"]["press-2025"]["tables"]
+    assert tables["latest_articles"]["facets"] == ["outlet", "language", "published_month"]
+    assert tables["latest_articles"]["fts_table"] == "articles_fts"
+
+
+def _chromium(*args: str, tmp_path: Path) -> str:
+    if CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not installed (apt-get install chromium), and CI=true")
+        pytest.skip("chromium is not installed (apt-get install chromium); not in CI")
+    profile = tmp_path / f"profile-{time.monotonic_ns()}"
+    profile.mkdir()
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", f"--user-data-dir={profile}", "--window-size=1280,1000",
+               "--virtual-time-budget=8000", *args]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    return result.stdout
+
+
+def _keep(screenshot: Path) -> None:
+    if target := os.environ.get("AKHBAR_SCREENSHOTS"):
+        shutil.copy(screenshot, Path(target) / screenshot.name)
+
+
+def test_browser_searches_intelligence_artificielle(server: str, tmp_path: Path) -> None:
+    home = _chromium("--dump-dom", server + "/archive/latest_articles", tmp_path=tmp_path)
+    assert 'name="_search"' in home and "Latest articles" in home  # the search box is there
+    url = server + "/archive/latest_articles?_search=" + quote_plus("intelligence artificielle")
+    dom = _chromium("--dump-dom", url, tmp_path=tmp_path)
+    assert '2 rows where search matches "intelligence artificielle"' in dom
+    assert "Intelligence artificielle : un centre de recherche à Benguerir" in dom
+    shot = tmp_path / "datasette-search.png"
+    _chromium(f"--screenshot={shot}", url, tmp_path=tmp_path)
+    assert shot.stat().st_size > 10_000
+    _keep(shot)
+
+
+def test_browser_charts_articles_per_outlet_per_day(server: str, tmp_path: Path) -> None:
+    url = server + "/archive/articles_per_outlet_per_day" + CHART
+    dom = _chromium("--dump-dom", url, tmp_path=tmp_path)
+    assert "vega-embed" in dom and 'class="marks"' in dom  # datasette-vega drew the chart
+    shot = tmp_path / "datasette-chart.png"
+    _chromium("--window-size=1280,1100", f"--screenshot={shot}", url, tmp_path=tmp_path)
+    assert shot.stat().st_size > 10_000
+    _keep(shot)
