@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from archive.discovery_state import create_table as create_discovery_state
 from archive.errors import ArchiveSchemaError
 from archive.search import TOKENIZER, fold_sql
 
@@ -224,6 +225,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("articles_fts", _fts),
     ("runs", _runs),
     ("views", _views),
+    ("discovery_state", create_discovery_state),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
