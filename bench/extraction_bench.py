@@ -1,4 +1,4 @@
-"""Extraction benchmark: akhbar's `extract_text` against plain trafilatura, on the same pages, same run.
+"""Extraction benchmark: akhbar's `extract_text` beside plain trafilatura, same pages, same run.
 
 Data: bench/data/article-extraction/ (the scrapinghub article-extraction-benchmark, 181 pages with
 ground truth; MIT licence, see its README). Metric (that benchmark's): texts split into `\\w+`

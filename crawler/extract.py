@@ -37,6 +37,7 @@ from crawler.extraction_dom import (
     protected,
     select,
     strip_ticker_runs,
+    unwrap_layout_tables,
 )
 from crawler.extraction_meta import Metadata, read_metadata, text_date
 from crawler.extraction_pages import SourceCopy, refusal, source_copy
@@ -85,6 +86,7 @@ def clean_tree(root: HtmlElement, hints: ExtractionHints) -> HtmlElement:
     anchors = select(tree, hints.body) + select(tree, hints.title)
     keep = protected(tree, anchors)
     drop_selectors(tree, hints.drop, keep)
+    unwrap_layout_tables(tree)
     strip_ticker_runs(tree)
     drop_boilerplate(tree, keep)
     drop_link_lists(tree, keep)

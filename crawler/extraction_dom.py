@@ -211,6 +211,21 @@ def drop_link_lists(root: HtmlElement, keep: set[HtmlElement]) -> int:
     return _drop_all(doomed)
 
 
+def unwrap_layout_tables(root: HtmlElement) -> int:
+    """Turn layout tables (a cell holding paragraphs or a long text) into plain blocks."""
+    count = 0
+    for table in list(root.iter("table")):
+        cells = table.xpath(".//td|.//th")
+        rows = table.xpath(".//tr")
+        widest = max((len(r.xpath("./td|./th")) for r in rows), default=0)
+        blocks = any(c.xpath(".//p|.//div|.//br") and own_text_length(c) > 200 for c in cells)
+        if widest <= 2 and (blocks or any(len(c.text_content()) > 500 for c in cells)):
+            for el in [table, *table.xpath(".//tbody|.//thead|.//tr|.//td|.//th")]:
+                el.tag = "div"
+            count += 1
+    return count
+
+
 def element_text(el: HtmlElement) -> str:
     """The element's text with a line break at every block boundary (paragraphs, <br>, items)."""
     parts: list[str] = []

@@ -38,10 +38,16 @@ DATE_META = (
 BYLINE_SELECTORS = (
     '[itemprop="author"] [itemprop="name"]', '[itemprop="author"]', 'a[rel="author"]',
     ".author-name", ".byline", ".author a", ".post-author", ".entry-author", ".author",
+    '[class*="author"]', '[class*="byline"]', '[class*="writer"]', '[class*="auteur"]',
     ".fn", ".signature",
 )  # fmt: skip
 AUTHOR_PREFIX = re.compile(r"^(?:par|by|por|de|بقلم|كتبه|إعداد)\s*:?\s+", re.IGNORECASE)
 AUTHOR_SPLIT = re.compile(r"\s*[|;/،]\s*|\s+&\s+|\s*,\s*")
+SECTION_SELECTOR = (
+    '[itemprop="articleSection"], [class*="categ"], [class*="rubri"], [class*="kicker"], '
+    '[class*="section-name"], [class*="cat-links"]'
+)
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 BREADCRUMB_SKIP = {"accueil", "home", "inicio", "portada", "الرئيسية", "الرئيسيه"}
 
 
@@ -173,7 +179,7 @@ def clean_title(raw: str | None, sites: set[str]) -> str | None:
     """A headline without the site name around it; None if it is only the site name."""
     if not raw:
         return None
-    title = " ".join(raw.split())
+    title = _SPACES.sub(" ", raw).strip()
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) > 1:
         while len(parts) > 1 and _is_site(parts[-1], sites):
@@ -219,8 +225,11 @@ def _published(
                      or parse_date_text(element_text(el)) or "")  # fmt: skip
     found += [normalize_iso(_text(obj.get("datePublished"))) or "" for obj in articles]
     found.append(normalize_iso(meta(root, *DATE_META)) or "")
-    times = root.xpath('//time[@itemprop="datePublished"]|//time[@pubdate]|//time')
-    found += [normalize_iso(t.get("datetime") or t.text_content()) or "" for t in times[:1]]
+    marked = root.xpath('//*[@itemprop="datePublished"]|//abbr[contains(@class,"published")]')
+    times = marked + root.xpath("//time[@pubdate]|//time")
+    for el in times[:1]:
+        value = el.get("content") or el.get("datetime") or el.get("title") or el.text_content()
+        found.append(normalize_iso(value) or "")
     found += [normalize_iso(_text(obj.get("dateCreated"))) or "" for obj in articles]
     values = [v for v in found if v]
     if not values:
@@ -249,7 +258,7 @@ def _section(root: HtmlElement, articles: list[dict[str, Any]], title: str | Non
         value = _text(obj.get("articleSection"))
         if value:
             return value
-    value = meta(root, "article:section")
+    value = meta(root, "article:section") or _near_headline(root, SECTION_SELECTOR)
     if value:
         return value
     crumbs = select(root, '[class*="breadcrumb"] li, [class*="breadcrumb"] a')
@@ -260,13 +269,25 @@ def _section(root: HtmlElement, articles: list[dict[str, Any]], title: str | Non
     return names[-1] if names else None
 
 
+def _near_headline(root: HtmlElement, selector: str) -> str | None:
+    """The short text of the first element matching `selector` in the headline's block."""
+    for h1 in list(root.iter("h1"))[:1]:
+        block = h1.getparent()
+        for scope in (block, block.getparent() if block is not None else None):
+            for el in select(scope, selector) if scope is not None else []:
+                text = element_text(el)
+                if 0 < len(text) <= 40 and "\n" not in text:
+                    return text
+    return None
+
+
 def _tags(root: HtmlElement, articles: list[dict[str, Any]]) -> tuple[str, ...]:
     tags = meta_all(root, "article:tag")
     for obj in articles:
         keywords = obj.get("keywords") or []
         tags += keywords.split(",") if isinstance(keywords, str) else [str(k) for k in keywords]
     if not tags:
-        tags = [element_text(a) for a in select(root, 'a[rel="tag"], a[rel~="tag"]')]
+        tags = [element_text(a) for a in select(root, 'a[rel~="tag"]:not([rel~="category"])')]
     unique: dict[str, str] = {}
     for tag in (" ".join(t.split()) for t in tags):
         if tag and len(tag) <= 80:

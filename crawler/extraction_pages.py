@@ -78,11 +78,11 @@ def source_copy(root: HtmlElement, url: str, hints: ExtractionHints) -> SourceCo
     return SourceCopy(outlet, published, link)
 
 
-def _source_lines(root: HtmlElement, hints: ExtractionHints) -> list[str]:
+def _source_lines(root: HtmlElement, hints: ExtractionHints, limit: int = 3) -> list[str]:
     lines = [element_text(el) for el in select(root, hints.source_line)[:1]]
     for marker in SOURCE_MARKERS:
         xpath = f'//body//*[contains(., "{marker}")][not(*[contains(., "{marker}")])]'
-        for el in root.xpath(xpath)[:3]:
+        for el in root.xpath(xpath)[:limit]:
             parent = el.getparent()
             lines += [element_text(el), element_text(parent if parent is not None else el)]
     return [line for line in lines if 0 < len(line) <= 400]
@@ -128,19 +128,35 @@ def headline_links(root: HtmlElement) -> list[str]:
     return [t for t in texts if len(t) >= 15]
 
 
+def teaser_share(root: HtmlElement, text: str) -> float:
+    """The share of the body made of lines that repeat, or start with, a link's text."""
+    links = {norm(a.text_content()) for a in root.iter("a")}
+    links = {link for link in links if len(link) >= 15 and len(link.split()) >= 3}
+    lines = [norm(line) for line in text.splitlines() if line.strip()]
+    teaser = sum(len(line) for line in lines if line in links or _starts_with_link(line, links))
+    return teaser / max(sum(len(line) for line in lines), 1)
+
+
+def _starts_with_link(line: str, links: set[str]) -> bool:
+    return any(line.startswith(link) for link in links if len(link) >= 25)
+
+
 def looks_like_listing(root: HtmlElement, meta: Metadata, text: str) -> bool:
     """Cards of headlines and teasers, no article markup, and a body made of those teasers."""
     if meta.is_listing:
         return True
+    if meta.is_article:
+        return False
     cards = headline_links(root)
     more = sum(1 for a in root.iter("a") if MORE_LINKS.match(a.text_content().strip()))
-    if meta.is_article or (len(cards) < 6 and more < 3):
-        return False
-    links = {norm(c) for c in cards}
-    lines = [line for line in text.splitlines() if line.strip()]
-    teaser = sum(len(line) for line in lines if norm(line) in links or MORE_LINKS.match(line))
-    longest = max((len(line) for line in lines), default=0)
-    return teaser >= 0.25 * max(len(text), 1) or more >= 3 or (len(cards) >= 12 and longest < 400)
+    lines = _source_lines(root, ExtractionHints(), limit=20)
+    copies = len({line for line in lines if SOURCE_LINE.search(line)})
+    if more >= 3 or copies >= 6:
+        return True
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    if len(cards) >= 12 and longest < 400:
+        return True
+    return teaser_share(root, text) >= 0.25
 
 
 def refusal(root: HtmlElement, url: str, meta: Metadata, text: str | None) -> str | None:

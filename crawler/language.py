@@ -64,10 +64,12 @@ def _candidates(text: str) -> list[tuple[str, float]]:
         return []
 
 
-def detect_language(text: str, html_lang: str | None = None) -> str | None:
+def detect_language(
+    text: str, html_lang: str | None = None, *, sample_chars: int | None = SAMPLE_CHARS
+) -> str | None:
     """The ISO 639 code of `text`'s language ("ar", "fr", "en", "es", "zgh"...), or None."""
     hint = page_language(html_lang)
-    head = sample(text or "")
+    head = sample(text or "", sample_chars) if sample_chars else (text or "")
     by_script = script_language(head)
     if by_script:
         return by_script
