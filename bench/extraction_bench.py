@@ -184,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         for page_id, s in worst:
             b = base[page_id]
             print(
-                f"{page_id[:12]} P {s.precision:.2f} R {s.recall:.2f} | base P {b.precision:.2f} R {b.recall:.2f}"
+                f"{page_id[:12]} P {s.precision:.2f} R {s.recall:.2f}"
+                f" | trafilatura P {b.precision:.2f} R {b.recall:.2f}"
             )
     return 0
 
