@@ -1,4 +1,4 @@
-"""Every recorded page through `extract`: with its outlet's hints, and with none (unknown outlet)."""
+"""Every recorded page through `extract`: with its outlet's hints, and with none."""
 
 from __future__ import annotations
 
