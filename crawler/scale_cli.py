@@ -1,0 +1,138 @@
+"""`akhbar ingest`, `reextract`, `ingest-warc`: the scale-out commands (docs/scale.md).
+
+Thin: options in, library call, summary out. Mounted by crawler/cli.py from SCALE_COMMANDS.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import click
+from tqdm import tqdm
+
+from archive.db import Archive
+from archive.errors import ArchiveError
+from crawler.outlets import OutletError, load_registry
+from crawler.reextract import ReplayReport
+from crawler.runlock import ArchiveLocked, crawl_lock
+
+EXIT_CANNOT_RUN = 4
+EXIT_LOCKED = 75
+
+ARCHIVE_OPTION = click.option(
+    "--archive",
+    "archive_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("archive.db"),
+    show_default=True,
+    help="The SQLite archive file.",
+)
+OUTLETS_OPTION = click.option(
+    "--outlets",
+    "outlet_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An outlet TOML file of your own, beside the registry (repeatable).",
+)
+WORKERS_OPTION = click.option(
+    "--workers", default=0, show_default=True, help="Extraction processes (0: one per core)."
+)
+
+
+def _fail(message: str, code: int = EXIT_CANNOT_RUN) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _writing(archive_path: Path) -> Iterator[Archive]:
+    """The archive, opened for writing under the crawl lock; errors become one clear line."""
+    try:
+        with crawl_lock(archive_path), Archive(archive_path) as archive:
+            yield archive
+    except ArchiveLocked as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    except (ArchiveError, OutletError, OSError) as exc:
+        _fail(str(exc))
+
+
+def print_replay(report: ReplayReport, verb: str) -> None:
+    outcomes = report.outcomes
+    click.echo(
+        f"{verb} {report.files} WARC files, {report.records} records: "
+        f"{outcomes['new']} new, {outcomes['revised']} revised, "
+        f"{outcomes['unchanged']} unchanged, {outcomes['duplicate']} duplicate, "
+        f"{outcomes['refused']} refused"
+    )
+    for title, counter in (("refused", report.refused), ("skipped", report.skipped)):
+        if counter:
+            click.echo(f"  {title}: " + ", ".join(f"{k}={v}" for k, v in sorted(counter.items())))
+    for url in report.revised[:20]:
+        click.echo(f"  revised: {url}")
+    if len(report.revised) > 20:
+        click.echo(f"  ... and {len(report.revised) - 20} more revised")
+    for line in report.damaged:
+        click.echo(f"  damaged: {line}")
+
+
+@click.command()
+@ARCHIVE_OPTION
+@click.option(
+    "--warc",
+    "warc_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The directory the crawls wrote their WARC files to (`akhbar crawl --warc DIR`).",
+)
+@OUTLETS_OPTION
+@WORKERS_OPTION
+def reextract(
+    archive_path: Path, warc_dir: Path, outlet_files: tuple[Path, ...], workers: int
+) -> None:
+    """Rebuild articles from the stored responses in WARC files, without the network."""
+    from crawler.reextract import reextract as run
+
+    with _writing(archive_path) as archive:
+        report = run(archive, warc_dir, load_registry(outlet_files), workers)
+    print_replay(report, "Re-extracted")
+
+
+@click.command("ingest-warc")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@ARCHIVE_OPTION
+@OUTLETS_OPTION
+@WORKERS_OPTION
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest_warc(
+    files: tuple[Path, ...],
+    archive_path: Path,
+    outlet_files: tuple[Path, ...],
+    workers: int,
+    quiet: bool,
+) -> None:
+    """Backfill the archive from WARC FILES made elsewhere (e.g. Common Crawl CC-NEWS),
+    keeping only pages of declared outlets."""
+    from crawler.backfill import ingest_warc as run
+
+    def progress(path: Path) -> Iterator[IO[bytes]]:
+        with path.open("rb") as handle:
+            if quiet:
+                yield handle
+                return
+            size = path.stat().st_size
+            with tqdm.wrapattr(handle, "read", total=size, desc=path.name) as read:
+                yield read
+
+    with _writing(archive_path) as archive:
+        registry = load_registry(outlet_files)
+        report = run(archive, files, registry, contextmanager(progress), workers)
+    print_replay(report, "Ingested")
+
+
+SCALE_COMMANDS = [reextract, ingest_warc]
