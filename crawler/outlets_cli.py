@@ -87,9 +87,9 @@ def outlets(
 ) -> None:
     """List the outlet registry: name, title, languages, discovery methods, evidence level.
 
-    Evidence is the weakest level among the outlet's feeds, sitemaps, listings and article
-    pattern: verified (in a cited public source), reported (a third party checked it live)
-    or unverified (a guess). See docs/outlets.md.
+    Evidence: the strongest level among the outlet's feeds, sitemaps and listings, capped by
+    its article pattern's: verified (in a cited public source), reported (a third party
+    checked it live) or unverified (a guess). See docs/outlets.md.
     """
     if ctx.invoked_subcommand is not None:
         return
