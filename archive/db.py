@@ -38,6 +38,7 @@ __all__ = ["AddOutcome", "AddResult", "Archive", "Fetch", "SearchHit", "StoredAr
 log = logging.getLogger(__name__)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _FETCH_BATCH = 500
+_WRITER_CACHE_KIB = 64 * 1024  # index pages of a large archive stay in memory while ingesting
 
 
 class Archive:
@@ -362,6 +363,7 @@ def _connect(path: Path, readonly: bool, timeout: float) -> sqlite3.Connection:
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = -{_WRITER_CACHE_KIB}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as error:

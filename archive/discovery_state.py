@@ -76,7 +76,11 @@ def save_states(conn: sqlite3.Connection, states: Iterable[DiscoveryState]) -> i
     return len(rows)
 
 
-def last_successful_run_start(conn: sqlite3.Connection) -> str | None:
-    """When the latest crawl that finished with status `ok` started (ISO 8601), or None."""
-    row = conn.execute("SELECT max(started_at) FROM runs WHERE status = 'ok'").fetchone()
+def last_successful_run_start(conn: sqlite3.Connection, outlet: str) -> str | None:
+    """When the latest crawl of `outlet` that ended with status `ok` started (ISO 8601)."""
+    row = conn.execute(
+        "SELECT max(r.started_at) FROM runs r JOIN run_outlets o ON o.run_id = r.id "
+        "WHERE r.status = 'ok' AND o.outlet = ?",
+        (outlet,),
+    ).fetchone()
     return row[0] if row else None

@@ -17,11 +17,11 @@ import hashlib
 import re
 import sqlite3
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from archive.search import fold_arabic
 
@@ -45,24 +45,30 @@ class Match:
 
 @lru_cache(maxsize=1)
 def _lsh_shape() -> tuple[int, int]:
+    from datasketch import MinHashLSH  # lazily: datasketch pulls in scipy (~60 MB), exports skip it
+
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     return lsh.b, lsh.r
 
 
 @lru_cache(maxsize=1)
 def _permutations() -> np.ndarray:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, scheme=_SCHEME).permutations
 
 
-def shingles(text: str) -> set[bytes]:
+def shingles(text: str) -> set[str]:
     """Word n-grams of the folded text (NFKC, lower case, Arabic marks removed)."""
     words = _WORD.findall(fold_arabic(unicodedata.normalize("NFKC", text)).casefold())
     if len(words) < SHINGLE_WORDS:
-        return {" ".join(words).encode()} if words else set()
-    return {
-        " ".join(words[i : i + SHINGLE_WORDS]).encode()
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def _crc32(shingle: str) -> int:
+    """The 32-bit hash of a shingle: CRC-32 (C speed, stable across processes and versions)."""
+    return zlib.crc32(shingle.encode("utf-8"))
 
 
 def signature(text: str) -> np.ndarray | None:
@@ -70,7 +76,11 @@ def signature(text: str) -> np.ndarray | None:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, scheme=_SCHEME, permutations=_permutations())
+    from datasketch import MinHash
+
+    minhash = MinHash(
+        num_perm=NUM_PERM, scheme=_SCHEME, permutations=_permutations(), hashfunc=_crc32
+    )
     minhash.update_batch(grams)
     return np.asarray(minhash.hashvalues, dtype=np.uint32)
 

@@ -18,7 +18,8 @@ def test_labelled_set_precision_and_recall(tmp_path: Path) -> None:
     for variant in ("wire_signature", "aggregator_copy", "updated", "own_lead", "excerpt",
                     "typography"):  # fmt: skip
         assert scores.per_variant_recall[variant] == 1.0, variant
-    assert scores.per_variant_recall["teaser"] < 1.0  # two paragraphs of five: below threshold
+    _, high = scores.similarity_by_variant["teaser"]
+    assert high < neardup.THRESHOLD  # a teaser joins only through a closer member, if at all
     assert scores.max_other_story < neardup.THRESHOLD
 
 
