@@ -56,6 +56,11 @@ PROMPTS = _rx(
     r"^(?:suscríbete|suscribete) a (?:nuestro|nuestra) (?:boletín|newsletter)",
     r"^(?:اشترك|سجل) في (?:النشرة|نشرتنا)",
     r"^you are currently viewing\b",
+    r"^(?:.{0,80}(?:©|\(c\)|copyright)\s*(?:\d{4}|[a-z]).{0,100}"
+    r"|.{0,100}(?:tous droits réservés|all rights reserved|todos los derechos reservados|"
+    r"جميع الحقوق محفوظة).{0,60})$",
+    r"^(?:partager|partagez|share|compartir|شارك)(?: (?:sur|on|en|via|par|على))? (?:facebook|"
+    r"twitter|x|whatsapp|linkedin|telegram|e-?mail|messenger|فيسبوك|تويتر|واتساب)\b.{0,40}$",
     r"^vous consultez actuellement\b",
     r"^(?:partager|partagez|share|compartir|شارك|مشاركة)"
     r"(?: (?:sur|on|en|cet article|this article|this|l[’']article|المقال))?\s*[:：]?$",
@@ -69,6 +74,8 @@ SECTION_ENDS = _rx(
     r"^(?:enregistrer|publier|ajouter|laisser|poster) un commentaire$",
     r"^laisser une réponse$",
     r"^(?:vos réactions|réagissez|réagir à cet article)\s*:?$",
+    r"^(?:une|\d+) (?:réflexions?|réponses?) (?:sur|à) .{1,200}$",
+    r"^(?:one|\d+) (?:thoughts?|responses?|replies|comments?) (?:on|to) .{1,200}$",
     r"^(?:\d+\s+)?comments?(?:\s*\(\d+\))?\s*:?$",
     r"^(?:leave|post|add) a (?:comment|reply)$",
     r"^(?:\d+\s+)?comentarios?\s*:?$",
@@ -97,6 +104,20 @@ AGGREGATOR_LINE = _rx(
     r"^(?:نشر|نشرت) في\s+.{1,80}?\s+(?:يوم|بتاريخ)?\s*[\d٠-٩]",
     r"^published in\s+.{1,80}?\s+on\s+\d",
     r"^publicado en\s+.{1,80}?\s+el\s+\d",
+)
+# Phrases taken out wherever they stand in a line (glued to the text before or after them).
+INLINE_PHRASES = _rx(
+    r"cliquez ici pour lire l[’']article depuis sa source\.?",
+    r"merci d[’']avoir signalé\s*!?",
+    r"cette image sera automatiquement bloquée après qu[’']elle soit signalée par plusieurs "
+    r"personnes\.?",
+)
+# A short line of names: "Mohammed Fizazi | Mohammed Chafi", "Par Nadia El Amrani", "By A and B".
+_NAME = r"(?:[A-ZÀ-Ý][\w’'.-]+|(?:el|al|ben|bin|de|du|la|le|d[’']|von|van|ait|ou|da|dos))"
+_NAMES = rf"{_NAME}(?:\s+{_NAME}){{1,4}}"
+BYLINE = re.compile(
+    rf"^(?:(?:[Pp]ar|[Bb]y|[Pp]or)\s+{_NAMES}(?:\s*(?:\||,|&|\bet\b|\band\b|\by\b)\s*{_NAMES})*"
+    rf"|{_NAMES}(?:\s*(?:\||&)\s*{_NAMES})+|بقلم\s*:?\s*.{{3,60}})$"
 )
 # Body text before a section end must be at least this long for the end to cut (else it is dropped).
 CUT_MIN_CHARS = 200
@@ -148,37 +169,53 @@ def cut_sections(lines: list[str], extra_cuts: Sequence[re.Pattern[str]] = ()) -
     return lines
 
 
-def drop_leading(lines: list[str], repeated: Iterable[str], max_lines: int = 8) -> list[str]:
-    """Without the title, dateline, section, authors... repeated as the first lines of the body."""
+def drop_leading(
+    lines: list[str], repeated: Iterable[str], max_lines: int = 8
+) -> tuple[list[str], str | None]:
+    """Without the title, kicker, dateline, section, byline... repeated as the first lines of the
+    body; the byline, if one was there, is returned beside the lines."""
     known = {norm(r) for r in repeated if r and norm(r)}
-    out = list(lines)
-    checked = 0
-    while out and checked < max_lines:
+    out = [line for line in lines if line.strip()]
+    out = _after_title(out, known)
+    byline = None
+    for _ in range(max_lines):
+        if not out:
+            break
         text = out[0].strip()
-        key = norm(text)
-        if not text:
-            out.pop(0)
-            continue
-        if key in known or is_date_line(text) or _is_joined_meta(key, known):
-            out.pop(0)
-            checked += 1
-            continue
-        break
-    return out
+        if BYLINE.match(text) and len(text) <= 120:
+            byline = byline or text
+        elif not (norm(text) in known or is_date_line(text) or _is_joined_meta(text, known)):
+            break
+        out.pop(0)
+    return out, byline
 
 
-def _is_joined_meta(key: str, known: set[str]) -> bool:
-    """'Par A | B', 'By A', 'Technologie 07/02/2025' : a short line made only of known metadata."""
-    if not key or len(key) > 160:
+def _after_title(lines: list[str], known: set[str], window: int = 5) -> list[str]:
+    """If the title is one of the first lines, the lines after it (when those before it are short:
+    kicker, section, date)."""
+    for index, line in enumerate(lines[:window]):
+        if norm(line) in known and len(line) >= 20:
+            if all(len(before) <= 80 for before in lines[:index]):
+                return lines[index + 1 :]
+            break
+    return lines
+
+
+def _is_joined_meta(text: str, known: set[str]) -> bool:
+    """'Par A | B', 'Technologie 07/02/2025', 'Title - 16 mai 2023': known metadata + a date."""
+    key = norm(text)
+    if not key or len(key) > 200:
         return False
     rest = key
     for item in sorted(known, key=len, reverse=True):
         if item and len(item) > 2:
-            rest = rest.replace(item, " ")
+            rest = re.sub(rf"(?<!\w){re.escape(item)}(?!\w)", " ", rest)
+    if len(rest.strip()) == len(key):
+        return False
     words = [
         w for w in rest.split() if w not in {"par", "by", "por", "بقلم", "et", "and", "y", "و"}
     ]
-    return len(words) <= 1 and len(rest.strip()) < len(key)
+    return len(words) <= 1 or is_date_line(" ".join(words))
 
 
 @dataclass(frozen=True)
@@ -187,6 +224,7 @@ class TextPass:
 
     text: str
     signature: str | None = None
+    byline: str | None = None
 
 
 def take_signature(lines: list[str]) -> tuple[list[str], str | None]:
@@ -207,9 +245,9 @@ def clean_lines(
 ) -> TextPass:
     """The whole text-level pass, in order: tickers, cut sections, boilerplate lines, repeated
     metadata at the top, trailing signature; blank runs collapsed."""
-    lines = [strip_ticker(line).rstrip() for line in text.splitlines()]
+    lines = [INLINE_PHRASES.sub("", strip_ticker(line)).rstrip() for line in text.splitlines()]
     lines = cut_sections(lines, cut)
     lines = [line for line in lines if not is_boilerplate_line(line, drop)]
-    lines = drop_leading(lines, repeated)
+    lines, byline = drop_leading(lines, repeated)
     lines, signature = take_signature(lines)
-    return TextPass("\n".join(line.strip() for line in lines if line.strip()), signature)
+    return TextPass("\n".join(line.strip() for line in lines if line.strip()), signature, byline)

@@ -39,7 +39,13 @@ from crawler.extraction_dom import (
     strip_ticker_runs,
     unwrap_layout_tables,
 )
-from crawler.extraction_meta import Metadata, read_metadata, text_date
+from crawler.extraction_meta import (
+    Metadata,
+    hint_date,
+    read_metadata,
+    split_authors,
+    text_date,
+)
 from crawler.extraction_pages import SourceCopy, refusal, source_copy
 from crawler.language import detect_language
 from crawler.outlets import ExtractionHints, Outlet
@@ -73,6 +79,7 @@ class Body:
 
     text: str
     signature: str | None = None
+    byline: str | None = None
 
 
 @lru_cache(maxsize=256)
@@ -114,10 +121,17 @@ def clean_body(
     passed = clean_lines(
         text, repeated=repeated, drop=_compiled(hints.boilerplate), cut=_compiled(hints.cut_after)
     )
-    return Body(passed.text, passed.signature)
+    return Body(passed.text, passed.signature, passed.byline)
 
 
-def _published(root: HtmlElement, meta: Metadata, source: SourceCopy | None) -> str | None:
+def _published(
+    root: HtmlElement, hints: ExtractionHints, meta: Metadata, source: SourceCopy | None
+) -> str | None:
+    """The outlet's date selector; an aggregator's original date; markup; a dated element;
+    htmldate (markup and URL only)."""
+    hinted = hint_date(root, hints)
+    if hinted:
+        return hinted
     if source and source.published:
         return source.published
     if meta.published:
@@ -133,10 +147,15 @@ def _published(root: HtmlElement, meta: Metadata, source: SourceCopy | None) -> 
     return normalize_iso(value) if value else None
 
 
-def _authors(meta: Metadata, signature: str | None) -> tuple[str, ...]:
-    if meta.authors or not signature:
+def _authors(meta: Metadata, body: Body) -> tuple[str, ...]:
+    """The page's authors; else the byline atop the body; else the credit line at its end."""
+    if meta.authors:
         return meta.authors
-    return (re.sub(r"\s*\(.*\)\s*\.?$", "", signature).strip(),)
+    if body.byline:
+        return split_authors([body.byline])
+    if body.signature:
+        return (re.sub(r"\s*\(.*\)\s*\.?$", "", body.signature).strip(),)
+    return ()
 
 
 def host_name(url: str) -> str:
@@ -164,8 +183,8 @@ def extract(html: str | bytes, url: str, outlet: Outlet | None = None) -> Extrac
         text=body.text,
         outlet=outlet.name if outlet else host_name(url),
         language=detect_language(body.text, meta.html_lang),
-        published=_published(root, meta, source),
-        authors=_authors(meta, body.signature),
+        published=_published(root, hints, meta, source),
+        authors=_authors(meta, body),
         canonical_url=meta.canonical_url or url,
         original_outlet=source.outlet if source else None,
         source_url=source.url if source else None,

@@ -125,6 +125,8 @@ def split_authors(raw: Iterable[str]) -> tuple[str, ...]:
     """Author names from bylines: prefixes off, "A | B" split in two, duplicates and URLs out."""
     names: list[str] = []
     for value in raw:
+        if re.search(r"https?:|www\.", value):
+            continue
         value = AUTHOR_PREFIX.sub("", " ".join(value.split()))
         for name in AUTHOR_SPLIT.split(value):
             name = AUTHOR_PREFIX.sub("", name.strip(" .-–—:"))
@@ -219,10 +221,7 @@ def _title(
 def _published(
     root: HtmlElement, hints: ExtractionHints, articles: list[dict[str, Any]]
 ) -> str | None:
-    found: list[str] = []
-    for el in select(root, hints.date)[:1]:
-        found.append(parse_date_text(el.get("datetime") or el.get("content") or "")
-                     or parse_date_text(element_text(el)) or "")  # fmt: skip
+    found: list[str] = [hint_date(root, hints) or ""]
     found += [normalize_iso(_text(obj.get("datePublished"))) or "" for obj in articles]
     found.append(normalize_iso(meta(root, *DATE_META)) or "")
     marked = root.xpath('//*[@itemprop="datePublished"]|//abbr[contains(@class,"published")]')
@@ -236,6 +235,14 @@ def _published(
         return None
     precise = [v for v in values if has_time(v) and v[:10] == values[0][:10]]
     return precise[0] if precise and not has_time(values[0]) else values[0]
+
+
+def hint_date(root: HtmlElement, hints: ExtractionHints) -> str | None:
+    """The date in the element the outlet's `date` selector names (attribute, else text)."""
+    for el in select(root, hints.date)[:1]:
+        value = el.get("datetime") or el.get("content")
+        return normalize_iso(value) if value else parse_date_text(element_text(el))
+    return None
 
 
 def text_date(root: HtmlElement) -> str | None:
