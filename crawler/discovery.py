@@ -12,6 +12,7 @@ import gzip
 import io
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
 import lxml.etree
@@ -65,12 +66,59 @@ def parse_sitemap(body: bytes) -> SitemapDoc:
     return SitemapDoc(sitemap.type, entries)
 
 
-def _xml_root(body: bytes) -> lxml.etree._Element | None:
-    parser = lxml.etree.XMLParser(
+def _moment(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def older_than(lastmod: str, cutoff: str) -> bool:
+    """Is a sitemap `<lastmod>` before `cutoff` (ISO 8601 both)?
+
+    A bare date stands for its whole day: older only if that day ended before the cutoff.
+    An unreadable date is never older."""
+    moment, limit = _moment(lastmod), _moment(cutoff)
+    if moment is None or limit is None:
+        return False
+    if len(lastmod.strip()) <= 10:
+        moment += timedelta(days=1)
+    return moment < limit
+
+
+def is_feed(body: bytes) -> bool:
+    """Does the body parse as an RSS 2.0, RSS 1.0 or Atom document (items or not)?"""
+    root = _xml_root(body)
+    return root is not None and _local(root.tag) in ("rss", "feed", "rdf")
+
+
+def xml_problems(body: bytes) -> list[str]:
+    """What is hostile or broken in an XML document: `xml_entities` (it declares entities: an
+    entity bomb, or an attempt at external entities; they are never expanded) and
+    `malformed_xml` (the parser had to recover: what could be read is still used)."""
+    parser = _recovering_parser()
+    try:
+        root = lxml.etree.fromstring(body, parser=parser)
+    except lxml.etree.XMLSyntaxError:
+        return ["malformed_xml"]
+    problems = []
+    if root is not None and root.getroottree().docinfo.internalDTD is not None:
+        problems.append("xml_entities")
+    if root is None or len(parser.error_log):
+        problems.append("malformed_xml")
+    return problems
+
+
+def _recovering_parser() -> lxml.etree.XMLParser:
+    return lxml.etree.XMLParser(
         recover=True, resolve_entities=False, no_network=True, huge_tree=False
     )
+
+
+def _xml_root(body: bytes) -> lxml.etree._Element | None:
     try:
-        return lxml.etree.fromstring(body, parser=parser)
+        return lxml.etree.fromstring(body, parser=_recovering_parser())
     except lxml.etree.XMLSyntaxError:
         return None
 

@@ -1,15 +1,26 @@
-"""Downloader middlewares that drop requests before download, and count what they drop."""
+"""Downloader middlewares: drop requests before download, retry politely, refuse bad redirects;
+count what they drop."""
 
 from __future__ import annotations
 
+import email.utils
 import logging
+from datetime import UTC, datetime
 from typing import Self
+from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.asyncio import sleep
+from scrapy.utils.response import response_status_message
+from w3lib.url import safe_url_string
 
 from archive.db import Archive
+from crawler.errors import RefusedRequest
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +67,93 @@ class SkipArchivedMiddleware:
     def _count(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key)
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds a Retry-After header asks us to wait (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retries, honouring Retry-After on 429/503 and the like (RETRY_AFTER_MAX caps it).
+
+    A server asking for a pause longer than the cap is not retried this run: the response goes
+    on as an HTTP error and is counted. Retries are counted per outlet (`retries`).
+    """
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("RETRY_AFTER_MAX")
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if wait is not None and wait > self.max_wait:
+            logger.info("not retrying %s: Retry-After %.0fs exceeds RETRY_AFTER_MAX", request, wait)
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        if wait:
+            await sleep(wait)
+        self._count_retry(request)
+        return retry
+
+    def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
+        retry = super().process_exception(request, exception)
+        if isinstance(retry, Request):
+            self._count_retry(request)
+        return retry
+
+    def _count_retry(self, request: Request) -> None:
+        outlet = request.meta.get("outlet")
+        if outlet and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"outlet/{outlet}/retries")
+
+
+class RedirectGuardMiddleware:
+    """Refuse, before Scrapy follows them, redirects off the outlet's domains and redirect loops.
+
+    Sits just outside RedirectMiddleware so it sees each 3xx response first; a refused redirect
+    reaches the spider's errback as `offsite_redirect` or `redirect_loop` and is counted there.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get(b"Location")
+        if response.status not in _REDIRECTS or not location:
+            return response
+        target = safe_url_string(urljoin(request.url, location.decode("latin-1")))
+        seen = {*request.meta.get("redirect_urls", ()), request.url}
+        if target in seen:
+            raise RefusedRequest("redirect_loop", f"redirect loop at {request.url} -> {target}")
+        outlet = getattr(self.crawler.spider, "outlets", {}).get(request.meta.get("outlet"))
+        if outlet is not None and not outlet.owns(target):
+            raise RefusedRequest(
+                "offsite_redirect", f"{request.url} redirects off {outlet.name}'s domains: {target}"
+            )
+        return response
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})

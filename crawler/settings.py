@@ -80,3 +80,19 @@ WARC_MAX_SIZE = 1024 * 1024 * 1024
 # Distributed crawling: a Redis URL (redis://host:6379/0) shared by every crawler process;
 # empty: a single-machine crawl. See docs/scale.md.
 REDIS_URL = ""
+
+# --- robustness ----------------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    # Conditional requests for feeds/sitemaps/listings; unchanged ones are not parsed again.
+    "crawler.conditional.DiscoveryStateMiddleware": 60,
+    # Scrapy's retries, replaced by a subclass that honours Retry-After (capped).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    # Just outside RedirectMiddleware (600): refuse redirect loops and redirects off the outlet.
+    "crawler.middlewares.RedirectGuardMiddleware": 650,
+}
+# Longest Retry-After (seconds) a retry waits for; a server asking more is retried next run.
+RETRY_AFTER_MAX = 60.0
+# Keep each discovery document's ETag/Last-Modified/body hash to re-read it conditionally.
+DISCOVERY_STATE_ENABLED = True

@@ -18,6 +18,8 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import discovery
+from crawler.charset import page_encoding
+from crawler.conditional import document_key
 from crawler.errors import error_kind
 from crawler.items import PageItem
 from crawler.outlets import Outlet, adhoc_outlet, load_registry, select
@@ -45,12 +47,20 @@ class NewsSpider(Spider):
         self.outlets = {o.name: o for o in outlets}
         self.adhoc = {o.name for o in outlets if o.evidence.get("all") == "adhoc"}
         self.blocked: set[str] = set()
+        self.capped: set[str] = set()  # outlets cut at OUTLET_MAX_ARTICLES this run
         self.article_counts: dict[str, int] = {}
+        self.max_xml_bytes = discovery.MAX_XML_BYTES
+        self.max_listing_pages = 5
+        self.max_articles = 0
+        self.skip_older_than = ""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         settings = crawler.settings
-        files = [Path(p) for p in settings.getlist("OUTLETS_FILES") + _split(kwargs.pop("outlets_file", None))]
+        files = [
+            Path(p)
+            for p in settings.getlist("OUTLETS_FILES") + _split(kwargs.pop("outlets_file", None))
+        ]
         names = settings.getlist("OUTLETS") + _split(kwargs.pop("outlets", None))
         feeds, sitemaps = _split(kwargs.pop("feed", None)), _split(kwargs.pop("sitemap", None))
         starts = _split(kwargs.pop("start", None))
@@ -68,6 +78,7 @@ class NewsSpider(Spider):
         spider.max_listing_pages = settings.getint("LISTING_MAX_PAGES")
         spider.max_articles = settings.getint("OUTLET_MAX_ARTICLES")
         spider.skip_older_than = settings.get("SITEMAP_SKIP_OLDER_THAN") or ""
+        spider.max_xml_bytes = settings.getint("DOWNLOAD_MAXSIZE") or discovery.MAX_XML_BYTES
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -79,33 +90,43 @@ class NewsSpider(Spider):
             for url in outlet.listings:
                 yield self._request(url, outlet, "listing", self.parse_listing, depth=1)
 
-    def _request(
-        self, url: str, outlet: Outlet, kind: str, callback: Any, **meta: Any
-    ) -> Request:
+    def _request(self, url: str, outlet: Outlet, kind: str, callback: Any, **meta: Any) -> Request:
         return Request(
             url,
             callback=callback,
             errback=self.on_error,
             meta={"outlet": outlet.name, "kind": kind, **meta},
-            # discovery documents are re-read every run; articles are deduplicated
-            dont_filter=kind != "article",
         )
 
     # --- discovery ------------------------------------------------------------------------
+    # A document flagged `discovery_unchanged` (a 304, or the same body as when last read in
+    # full; see crawler/conditional.py) is not parsed: everything it links to was handled.
     def parse_feed(self, response: Response) -> Iterator[Request]:
         outlet = self.outlets[response.meta["outlet"]]
+        if response.meta.get("discovery_unchanged"):
+            return
+        self._count_xml_problems(outlet, response.body)
         links = discovery.parse_feed(response.body, response.url)
+        if not links and not discovery.is_feed(response.body):
+            self._count(outlet, "errors/bad_feed")
+            self.logger.warning("Ignoring a feed that is not RSS or Atom: %s", response.url)
+            return
         self._count(outlet, "feed_links", len(links))
-        yield from self._article_requests(outlet, links, trusted=True)
+        yield from self._article_requests(outlet, links, response, trusted=True)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         outlet = self.outlets[response.meta["outlet"]]
-        try:
-            body = discovery.maybe_gunzip(response.body)
-        except ValueError:
-            self._count(outlet, "errors/sitemap_too_large")
+        if response.meta.get("discovery_unchanged"):
             return
+        try:
+            body = discovery.maybe_gunzip(response.body, self.max_xml_bytes)
+        except (ValueError, OSError, EOFError):
+            self._count(outlet, "errors/bad_sitemap")
+            self.logger.warning("Ignoring a sitemap that does not decompress: %s", response.url)
+            return
+        self._count_xml_problems(outlet, body)
         sitemap = discovery.parse_sitemap(body)
+        response.meta["doc_kind"] = sitemap.kind
         if sitemap.kind == "invalid":
             self._count(outlet, "errors/bad_sitemap")
             self.logger.warning("Ignoring invalid sitemap %s", response.url)
@@ -114,22 +135,32 @@ class NewsSpider(Spider):
                 if self._unchanged_since_last_run(entry.lastmod):
                     self._count(outlet, "sitemaps_unchanged")
                 elif outlet.owns(entry.url):
-                    yield self._request(entry.url, outlet, "sitemap", self.parse_sitemap)
+                    yield self._request(
+                        entry.url, outlet, "sitemap", self.parse_sitemap, lastmod=entry.lastmod
+                    )
         else:
             links = [e.url for e in sitemap.entries]
             self._count(outlet, "sitemap_links", len(links))
-            yield from self._article_requests(outlet, links, trusted=True)
+            yield from self._article_requests(outlet, links, response, trusted=True)
+
+    def _count_xml_problems(self, outlet: Outlet, body: bytes) -> None:
+        for problem in discovery.xml_problems(body):
+            self._count(outlet, f"errors/{problem}")
 
     def _unchanged_since_last_run(self, lastmod: str | None) -> bool:
-        return bool(self.skip_older_than and lastmod and lastmod < self.skip_older_than)
+        return bool(self.skip_older_than and lastmod) and discovery.older_than(
+            str(lastmod), self.skip_older_than
+        )
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         outlet = self.outlets[response.meta["outlet"]]
+        if response.meta.get("discovery_unchanged"):
+            return
         if not isinstance(response, TextResponse):
             self._count(outlet, "errors/listing_not_html")
             return
         links = discovery.parse_listing(response.body, response.url)
-        yield from self._article_requests(outlet, links.articles, trusted=False)
+        yield from self._article_requests(outlet, links.articles, response, trusted=False)
         depth = response.meta.get("depth_listing", response.meta.get("depth", 1))
         if depth >= self.max_listing_pages:
             return
@@ -140,19 +171,23 @@ class NewsSpider(Spider):
                 )
 
     def _article_requests(
-        self, outlet: Outlet, links: Iterable[str], *, trusted: bool
+        self, outlet: Outlet, links: Iterable[str], found_in: Response, *, trusted: bool
     ) -> Iterator[Request]:
         if outlet.name in self.blocked:
             return
+        source = document_key(found_in.meta, found_in.url)
         for link in links:
             url = canonical_url(link)
             if not self._is_article(outlet, url, trusted=trusted):
+                if not outlet.owns(url):
+                    self._count(outlet, "links_offsite")
                 continue
             count = self.article_counts.get(outlet.name, 0)
             if self.max_articles and count >= self.max_articles:
+                self.capped.add(outlet.name)
                 return
             self.article_counts[outlet.name] = count + 1
-            yield self._request(url, outlet, "article", self.parse_article)
+            yield self._request(url, outlet, "article", self.parse_article, source=source)
 
     def _is_article(self, outlet: Outlet, url: str, *, trusted: bool) -> bool:
         if not outlet.owns(url):
@@ -164,11 +199,11 @@ class NewsSpider(Spider):
     # --- articles -------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[PageItem]:
         outlet = self.outlets[response.meta["outlet"]]
-        content_type = response.headers.get(b"Content-Type", b"text/html").lower()
+        content_type = (response.headers.get(b"Content-Type") or b"text/html").lower()
         if not content_type.startswith(HTML_TYPES):
             self._count(outlet, "pages_refused/not-html")
             return
-        encoding = response.encoding if isinstance(response, TextResponse) else None
+        encoding = page_encoding(response.body, content_type.decode("latin-1"))
         yield PageItem(
             url=response.url,
             outlet=outlet.name,

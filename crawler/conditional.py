@@ -1,0 +1,209 @@
+"""Incremental discovery: feeds, sitemaps and listing pages re-read with conditional requests.
+
+DiscoveryStateMiddleware sends If-None-Match / If-Modified-Since from the state the archive
+keeps for each discovery URL (`archive.discovery_state`), flags a 304 or a body whose hash is
+unchanged as `discovery_unchanged` (the spider then does not parse it), and drops sub-sitemaps
+whose `<lastmod>` is older than the outlet's last successful run.
+
+State is written only when the crawl finishes (reason `finished`), for documents all of whose
+article pages were fetched or failed for good: a run killed or interrupted, a blocked outlet,
+an outlet cut at OUTLET_MAX_ARTICLES, or an article that timed out leaves its document to be
+read again next run. With --refresh (ARCHIVE_SKIP_KNOWN off) every document is read in full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import Any, Self
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from archive.db import Archive
+from archive.discovery_state import (
+    DiscoveryState,
+    get_state,
+    last_successful_run_start,
+    save_states,
+)
+from crawler.discovery import older_than
+from crawler.errors import error_kind, is_transient
+
+logger = logging.getLogger(__name__)
+
+DISCOVERY_KINDS = frozenset({"feed", "sitemap", "listing"})
+_TRANSIENT_STATUSES = frozenset({408, 429})
+
+
+def document_key(meta: dict[str, Any], url: str) -> str:
+    """The URL a discovery document is known by: the one requested, before any redirect."""
+    redirects = meta.get("redirect_urls") or ()
+    return str(redirects[0]) if redirects else url
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+@dataclass
+class _Read:
+    """A discovery document read this run, waiting to be saved if the run completes it."""
+
+    outlet: str
+    meta: dict[str, Any]  # the request's meta: the spider adds `doc_kind` once parsed
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+class DiscoveryStateMiddleware:
+    def __init__(self, crawler: Crawler, path: str, conditional: bool, now: Any) -> None:
+        self.crawler = crawler
+        self.path = path
+        self.conditional = conditional
+        self.now = now
+        self.archive: Archive | None = None
+        self.read: dict[str, _Read] = {}
+        self.dirty: set[str] = set()
+        self.since: dict[str, str | None] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        path = settings.get("ARCHIVE_PATH")
+        if not path or not settings.getbool("DISCOVERY_STATE_ENABLED"):
+            raise NotConfigured("discovery state is off")
+        from crawler.spiders.news import now_iso
+
+        conditional = settings.getbool("ARCHIVE_SKIP_KNOWN")
+        middleware = cls(crawler, path, conditional, now_iso)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def _archive(self) -> Archive:
+        if self.archive is None:
+            self.archive = Archive(self.path)
+        return self.archive
+
+    # --- requests ---------------------------------------------------------------------------
+    def process_request(self, request: Request) -> None:
+        kind = request.meta.get("kind")
+        if kind not in DISCOVERY_KINDS or not self.conditional:
+            return
+        if kind == "sitemap" and self._older_than_last_run(request):
+            self._count(request.meta["outlet"], "sitemaps_unchanged")
+            raise IgnoreRequest(f"sitemap unchanged since the last successful run: {request.url}")
+        state = get_state(self._archive().conn, document_key(request.meta, request.url))
+        if state is None or state.kind == "sitemapindex":
+            return  # an index is always read: its sub-sitemaps may change behind it
+        if state.etag:
+            request.headers.setdefault(b"If-None-Match", state.etag.encode("latin-1"))
+        if state.last_modified:
+            request.headers.setdefault(b"If-Modified-Since", state.last_modified.encode("latin-1"))
+        request.meta["handle_httpstatus_list"] = [
+            *request.meta.get("handle_httpstatus_list", ()),
+            304,
+        ]
+
+    def _older_than_last_run(self, request: Request) -> bool:
+        lastmod = request.meta.get("lastmod")
+        outlet = request.meta.get("outlet", "")
+        if not lastmod:
+            return False
+        if outlet not in self.since:
+            self.since[outlet] = last_successful_run_start(self._archive().conn, outlet)
+        since = self.since[outlet]
+        return since is not None and older_than(lastmod, since)
+
+    # --- responses --------------------------------------------------------------------------
+    def process_response(self, request: Request, response: Response) -> Response:
+        kind = request.meta.get("kind")
+        if kind == "article":
+            if response.status >= 500 or response.status in _TRANSIENT_STATUSES:
+                self._dirty(request)
+        elif kind in DISCOVERY_KINDS:
+            self._discovery_response(request, response)
+        return response
+
+    def _discovery_response(self, request: Request, response: Response) -> None:
+        outlet = request.meta.get("outlet", "")
+        key = document_key(request.meta, request.url)
+        state = get_state(self._archive().conn, key) if self.conditional else None
+        if response.status == 304 and state is not None:
+            self._unchanged(request, outlet)
+            self.read[key] = _Read(
+                outlet, request.meta, state.etag, state.last_modified, state.body_hash
+            )
+            return
+        if not 200 <= response.status < 300:
+            return
+        digest = body_hash(response.body)
+        if state is not None and state.kind != "sitemapindex" and state.body_hash == digest:
+            self._unchanged(request, outlet)
+        etag, modified = _header(response, b"ETag"), _header(response, b"Last-Modified")
+        self.read[key] = _Read(outlet, request.meta, etag, modified, digest)
+
+    def _unchanged(self, request: Request, outlet: str) -> None:
+        request.meta["discovery_unchanged"] = True
+        self._count(outlet, "discovery_unchanged")
+        self._count(outlet, "discovery_ok")  # read fine, and known already
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if request.meta.get("kind") != "article" or isinstance(exception, IgnoreRequest):
+            return
+        kind = error_kind(Failure(exception))
+        if kind is None or is_transient(kind):
+            self._dirty(request)
+
+    def _dirty(self, request: Request) -> None:
+        source = request.meta.get("source")
+        if source:
+            self.dirty.add(source)
+
+    # --- end of run -------------------------------------------------------------------------
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        try:
+            if reason != "finished":
+                logger.info("discovery state not saved: the run ended with %r", reason)
+                return
+            states = self._completed(spider)
+            saved = save_states(self._archive().conn, states) if states else 0
+            logger.info("discovery state saved for %d documents", saved)
+        finally:
+            if self.archive is not None:
+                self.archive.close()
+
+    def _completed(self, spider: Spider) -> list[DiscoveryState]:
+        unfinished = set(getattr(spider, "blocked", ())) | set(getattr(spider, "capped", ()))
+        now = self.now()
+        return [
+            DiscoveryState(
+                url,
+                read.outlet,
+                _stored_kind(read.meta),
+                read.etag,
+                read.last_modified,
+                read.body_hash,
+                now,
+            )
+            for url, read in self.read.items()
+            if url not in self.dirty and read.outlet not in unfinished
+        ]
+
+    def _count(self, outlet: str, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"outlet/{outlet}/{key}")
+
+
+def _stored_kind(meta: dict[str, Any]) -> str:
+    return str(meta.get("doc_kind") or meta.get("kind"))
