@@ -152,6 +152,7 @@ class ReplayWriter:
         self.report = report
         self.batch_size = batch_size
         self.batch: list[Fetch] = []
+        self.pending: set[tuple[str, str]] = set()  # (url, content hash) in the batch
 
     def add(self, job: PageJob, extraction: Extraction) -> None:
         article = extraction.article
@@ -163,10 +164,14 @@ class ReplayWriter:
             self.report.outcomes["unchanged"] += 1
             return
         self.batch.append(Fetch(article, job.status, job.fetched_at, job.warc))
+        self.pending.add((job.url, article.content_hash))
         if len(self.batch) >= self.batch_size:
             self.flush()
 
     def _unchanged(self, url: str, digest: str) -> bool:
+        """This URL already holds this text (stored, or earlier in this batch)."""
+        if (url, digest) in self.pending:
+            return True
         row = self.archive.conn.execute(
             "SELECT 1 FROM article_urls u JOIN articles a ON a.id = u.article_id "
             "WHERE u.url = ? AND a.content_hash = ? LIMIT 1",
@@ -178,6 +183,7 @@ class ReplayWriter:
         if not self.batch:
             return
         batch, self.batch = self.batch, []
+        self.pending.clear()
         for fetch, result in zip(batch, self.archive.add_many(batch), strict=True):
             self.report.outcomes[result.outcome.value] += 1
             if result.outcome.value == "revised":

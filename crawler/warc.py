@@ -259,10 +259,15 @@ def read_responses(
         for record in records:
             counts.records += 1
             response = _response(records, record, filename, counts, wanted, max_body)
+            records.read_to_end(record)
+            if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than Content-Length
+                raise EOFError(f"record at offset {records.get_record_offset()} is truncated")
             if response is not None:
                 yield response
+        if records.offset < records.fh.tell():  # the file ends inside a gzip member
+            raise EOFError(f"incomplete record at offset {records.offset}")
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
-        message = f"{filename}: damaged record after offset {records.offset}: {exc}"
+        message = f"{filename}: damaged record: {exc}"
         raise WarcDamaged(message) from exc
 
 

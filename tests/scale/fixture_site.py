@@ -15,14 +15,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-WORDS = (
+TEXT = (
     "le gouvernement a annoncé mardi un nouveau programme de soutien aux agriculteurs des régions "
     "touchées par la sécheresse selon le ministre le budget atteindra plusieurs milliards de "
     "dirhams sur trois ans les coopératives pourront déposer leurs dossiers auprès des directions "
     "régionales avant la fin du mois prochain les professionnels du secteur saluent une mesure "
     "attendue mais demandent des précisions sur les critères retenus pour les petites "
     "exploitations familiales qui représentent la majorité des producteurs du pays"
-).split()
+)
+WORDS = TEXT.split()
 
 
 def article_html(number: int) -> str:
