@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.boilerplate import norm
+from crawler.boilerplate import BYLINE, norm
 from crawler.dates import has_time, normalize_iso, parse_date_text
 from crawler.extraction_dom import element_text, select
 from crawler.outlets import ExtractionHints
@@ -41,6 +41,7 @@ BYLINE_SELECTORS = (
     '[class*="author"]', '[class*="byline"]', '[class*="writer"]', '[class*="auteur"]',
     ".fn", ".signature",
 )  # fmt: skip
+BYLINE_PREFIX = re.compile(r"^(?:par|by|por|بقلم|كتبه|إعداد)\s*:?\s+(?P<names>.+)$", re.I)
 AUTHOR_PREFIX = re.compile(r"^(?:par|by|por|de|بقلم|كتبه|إعداد)\s*:?\s+", re.IGNORECASE)
 AUTHOR_SPLIT = re.compile(r"\s*[|;/،]\s*|\s+&\s+|\s*,\s*")
 SECTION_SELECTOR = (
@@ -130,7 +131,7 @@ def split_authors(raw: Iterable[str]) -> tuple[str, ...]:
         value = AUTHOR_PREFIX.sub("", " ".join(value.split()))
         for name in AUTHOR_SPLIT.split(value):
             name = AUTHOR_PREFIX.sub("", name.strip(" .-–—:"))
-            ok = 1 < len(name) <= 80 and not re.search(r"https?:|www\.|@|\d{3}", name)
+            ok = 1 < len(name) <= 80 and not re.search(r"https?:|www\.|@|\d", name)
             if ok and norm(name) not in {norm(n) for n in names}:
                 names.append(name)
     return tuple(names)
@@ -159,7 +160,34 @@ def _authors(root: HtmlElement, articles: list[dict[str, Any]]) -> tuple[str, ..
         found = split_authors(t for t in texts if 0 < len(t) <= 120)
         if found:
             break
-    return found
+    return found or byline_authors(headline_lines(root))
+
+
+def headline_lines(root: HtmlElement) -> list[str]:
+    """Short lines of text around the headline (kicker, byline, dateline), headline excluded."""
+    heads = root.xpath('//h1|//*[@itemprop="headline"]|//*[contains(@class,"post-title")]')
+    if not heads:
+        return []
+    head = heads[0]
+    parent = head.getparent()
+    scope = parent.getparent() if parent is not None and len(element_text(parent)) < 300 else parent
+    if scope is None:
+        return []
+    skip = element_text(head)
+    lines = element_text(scope).splitlines()
+    return [line for line in lines if line != skip and len(line) <= 150][:12]
+
+
+def byline_authors(lines: Iterable[str]) -> tuple[str, ...]:
+    """Authors from a byline line: "Par A", "بقلم: A - date", "A | B"."""
+    for line in lines:
+        match = BYLINE_PREFIX.match(line)
+        if match:
+            names = re.split(r"\s[-–—|]\s|\s*[\d٠-٩]", match["names"])[0]
+            return split_authors([names])
+        if BYLINE.match(line):
+            return split_authors([line])
+    return ()
 
 
 def site_names(
@@ -174,7 +202,26 @@ def site_names(
         names.add(_text(obj.get("publisher")) or "")
     host = urlsplit(url).netloc.lower().split(":")[0].removeprefix("www.")
     names.update({host, host.split(".")[0]})
+    names.update(_masthead(root))
     return {norm(n) for n in names if n and norm(n)}
+
+
+def _masthead(root: HtmlElement) -> set[str]:
+    """An <h1> that is the site's name (Blogger): the page <title> is "<h1>: headline" or
+    "headline | <h1>", where the headline is longer and is the text of another heading."""
+    title = " ".join(" ".join(t.text_content().split()) for t in root.iter("title"))
+    headings = {norm(h.text_content()) for h in root.iter("h2", "h3", "h4")}
+    headings.add(norm(meta(root, "og:title") or ""))
+    found = set()
+    for h1 in root.iter("h1"):
+        name = " ".join(h1.text_content().split())
+        if len(name) < 2 or not (title.startswith(name) or title.endswith(name)):
+            continue
+        rest = title[len(name) :] if title.startswith(name) else title[: -len(name)]
+        rest = rest.strip(" :|-–—»«·•")
+        if len(rest) > len(name) and norm(rest) in headings:
+            found.add(name)
+    return found
 
 
 def clean_title(raw: str | None, sites: set[str]) -> str | None:
@@ -246,7 +293,11 @@ def hint_date(root: HtmlElement, hints: ExtractionHints) -> str | None:
 
 
 def text_date(root: HtmlElement) -> str | None:
-    """A date written in an element whose class or id says it is the date (no markup date)."""
+    """A date written near the headline, or in an element whose class or id says it is one."""
+    for line in headline_lines(root):
+        value = parse_date_text(line)
+        if value:
+            return value
     xpath = (
         '//*[contains(@class,"date") or contains(@class,"time") or contains(@class,"publish")'
         ' or contains(@id,"date") or contains(@class,"meta")]'
