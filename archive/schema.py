@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import sqlite_utils
 
 from archive.discovery_state import create_table as create_discovery_state
 from archive.errors import ArchiveSchemaError
 from archive.search import TOKENIZER, fold_sql
+from archive.timeutil import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -267,7 +267,7 @@ def migrate(db: sqlite_utils.Database) -> int:
             step(db)
             conn.execute(
                 "INSERT INTO schema_versions (version, name, applied_at) VALUES (?, ?, ?)",
-                (number, name, datetime.now(UTC).isoformat(timespec="seconds")),
+                (number, name, utc_now()),
             )
         conn.execute("COMMIT")
     except BaseException:
