@@ -281,11 +281,12 @@ class _Checker:
         self.report.status = got.status
         content_type = got.headers.get("Content-Type") or got.headers.get("content-type")
         _, html = html_to_unicode(content_type, got.body)
-        from crawler.extract import extract_article
+        from crawler.extract import extract
 
-        article = extract_article(html, url, self.outlet)
+        result = extract(html, url, self.outlet)
+        article = result.article
         if article is None:
-            self.report.steps.append("extraction refused the page (not an article)")
+            self.report.steps.append(f"extraction refused the page: {result.refused}")
             return
         self.report.title, self.report.published = article.title or None, article.published
         self.report.body_chars, self.report.language = len(article.text or ""), article.language

@@ -153,6 +153,7 @@ def test_a_page_that_is_not_an_article_is_incomplete(local_site: LocalSite, tmp_
         "check", "local-news", "--outlets", str(outlet_file), "--url", f"{local_site.base}/1-a.html"
     )
     assert result.exit_code == 1, result.output
+    assert "step      extraction refused the page: " in result.output
     assert "title     MISSING" in result.output and "result    INCOMPLETE" in result.output
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
+import lxml.html
 import pytest
 from conftest import PAGES, Recorded, recorded_pages
 
@@ -114,3 +115,14 @@ def test_recorded_authors(case: Recorded) -> None:
     article = extract_article(case.html.read_text("utf-8"), exp["url"], REGISTRY[case.outlet])
     assert article is not None
     assert [_norm(a) for a in article.authors] == [_norm(a) for a in exp["authors"]]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_hint_selectors_find_their_element(case: Recorded) -> None:
+    """Every single-element hint (title, body, date, source line/link) matches the page."""
+    hints = REGISTRY[case.outlet].hints
+    root = lxml.html.fromstring(case.html.read_bytes())
+    for key in ("title", "body", "date", "source_line", "source_link"):
+        selector = getattr(hints, key)
+        if selector:
+            assert root.cssselect(selector), f"{case.outlet}: {key} selector {selector!r}"
