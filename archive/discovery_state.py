@@ -23,7 +23,7 @@ class DiscoveryState:
     etag: str | None
     last_modified: str | None
     body_hash: str | None
-    checked_at: str
+    checked_at: str  # when the run that completed the document fetched it (ISO 8601, UTC)
 
 
 def create_table(db: sqlite_utils.Database) -> None:
@@ -74,13 +74,3 @@ def save_states(conn: sqlite3.Connection, states: Iterable[DiscoveryState]) -> i
         raise
     conn.execute("COMMIT")
     return len(rows)
-
-
-def last_successful_run_start(conn: sqlite3.Connection, outlet: str) -> str | None:
-    """When the latest crawl of `outlet` that ended with status `ok` started (ISO 8601)."""
-    row = conn.execute(
-        "SELECT max(r.started_at) FROM runs r JOIN run_outlets o ON o.run_id = r.id "
-        "WHERE r.status = 'ok' AND o.outlet = ?",
-        (outlet,),
-    ).fetchone()
-    return row[0] if row else None

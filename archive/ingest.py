@@ -98,13 +98,17 @@ def store(conn: sqlite3.Connection, fetch: Fetch, seen_at: str) -> AddResult:
 
 
 def _previous_version(conn: sqlite3.Connection, article: Article) -> tuple[int, int] | None:
-    """The latest stored version served at this URL (or its canonical URL) by the same outlet."""
+    """The latest stored version served at this URL (or its canonical URL) by the same outlet.
+
+    The unary `+` keeps SQLite from scanning the outlet index: the URL indexes are selective.
+    """
     keys = list(dict.fromkeys(u for u in (article.url, article.canonical_url) if u))
     marks = ", ".join("?" * len(keys))
     row = conn.execute(
-        f"SELECT a.id, a.cluster_id FROM article_urls u JOIN articles a ON a.id = u.article_id "
-        f"WHERE (u.url IN ({marks}) OR u.canonical_url IN ({marks})) "
-        f"AND a.is_latest = 1 AND a.outlet = ? ORDER BY a.id DESC LIMIT 1",
+        f"SELECT a.id, a.cluster_id FROM articles a WHERE a.id IN ("
+        f"SELECT article_id FROM article_urls WHERE url IN ({marks}) UNION "
+        f"SELECT article_id FROM article_urls WHERE canonical_url IN ({marks})) "
+        f"AND +a.is_latest = 1 AND +a.outlet = ? ORDER BY a.id DESC LIMIT 1",
         [*keys, *keys, article.outlet],
     ).fetchone()
     return (row[0], row[1]) if row else None
