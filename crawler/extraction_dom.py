@@ -13,10 +13,12 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 import lxml.html
 from cssselect import SelectorError
 from lxml import etree
+from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from crawler.boilerplate import HEADLINE_MAX_CHARS, TICKER_MIN_SEPARATORS, TICKER_SEP, strip_ticker
@@ -71,11 +73,17 @@ def select(root: HtmlElement, selector: str | None) -> list[HtmlElement]:
     """Elements matching a CSS selector; a bad selector is logged and matches nothing."""
     if not selector:
         return []
+    compiled = _css(selector)
+    return list(compiled(root)) if compiled is not None else []
+
+
+@lru_cache(maxsize=512)
+def _css(selector: str) -> CSSSelector | None:
     try:
-        return list(root.cssselect(selector))
+        return CSSSelector(selector, translator="html")
     except (SelectorError, etree.XPathError) as exc:
         logger.warning("bad CSS selector %r: %s", selector, exc)
-        return []
+        return None
 
 
 def own_text_length(el: HtmlElement) -> int:
@@ -179,7 +187,11 @@ def strip_ticker_runs(root: HtmlElement) -> int:
             continue
         for attr in ("text", "tail"):
             value = getattr(el, attr)
-            if value and len(TICKER_SEP.findall(value)) >= TICKER_MIN_SEPARATORS:
+            if (
+                value
+                and "\u00a0" in value
+                and len(TICKER_SEP.findall(value)) >= TICKER_MIN_SEPARATORS
+            ):
                 setattr(el, attr, strip_ticker(value))
                 count += 1
         count += _strip_inline_ticker(el)
@@ -187,6 +199,8 @@ def strip_ticker_runs(root: HtmlElement) -> int:
 
 
 def _strip_inline_ticker(parent: HtmlElement) -> int:
+    if len(parent) < TICKER_MIN_SEPARATORS:
+        return 0
     kids = [c for c in parent if isinstance(c.tag, str) and c.tail and TICKER_FULL.match(c.tail)]
     if len(kids) < TICKER_MIN_SEPARATORS:
         return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,18 +101,37 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {str(v).lower() for v in values}
 
 
+_META_INDEX: weakref.WeakKeyDictionary[HtmlElement, dict[str, list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def meta_index(root: HtmlElement) -> dict[str, list[str]]:
+    """Every <meta> content by its property, name and itemprop (built once per page)."""
+    index = _META_INDEX.get(root)
+    if index is None:
+        index = {}
+        for el in root.iter("meta"):
+            content = (el.get("content") or "").strip()
+            for attr in ("property", "name", "itemprop"):
+                key = el.get(attr)
+                if key and content:
+                    index.setdefault(key, []).append(content)
+        _META_INDEX[root] = index
+    return index
+
+
 def meta(root: HtmlElement, *names: str) -> str | None:
     """The first non-empty content of <meta property|name|itemprop=NAME> for the names given."""
+    index = meta_index(root)
     for name in names:
-        for attr in ("property", "name", "itemprop"):
-            for value in root.xpath(f'//meta[@{attr}="{name}"]/@content'):
-                if str(value).strip():
-                    return str(value).strip()
+        if index.get(name):
+            return index[name][0]
     return None
 
 
 def meta_all(root: HtmlElement, name: str) -> list[str]:
-    return [str(v).strip() for v in root.xpath(f'//meta[@property="{name}"]/@content') if v.strip()]
+    return list(meta_index(root).get(name, []))
 
 
 def _text(value: Any) -> str | None:
