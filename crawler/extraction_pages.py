@@ -37,7 +37,7 @@ HOME_PATH = re.compile(r"^/(?:(?:[a-z]{2}|index|accueil|home)(?:\.\w+)?/?)?$", r
 LISTING_PATH = re.compile(
     r"^/(?:[a-z]{2}/)?(?:tag|tags|category|categorie|categories|rubrique|rubriques|section|sections|"
     r"topic|topics|author|auteur|autor|label|archive|archives|search|recherche|buscar|"
-    r"%D8%A8%D8%AD%D8%AB|بحث|وسم|تصنيف|قسم)(?:/[^/]+){0,3}/?$"
+    r"%D8%A8%D8%AD%D8%AB|بحث|وسم|تصنيف|قسم)(?:/[^/]+)?/?$"
     r"|/page/\d+/?$|/search/label/",
     re.IGNORECASE,
 )

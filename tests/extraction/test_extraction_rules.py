@@ -275,6 +275,7 @@ def test_title_is_never_the_site_name() -> None:
         ("https://www.lematinal.ma/?s=maroc", "search-page"),
         ("https://medias24.com/2023/10/12/economie-agricole-responsable/", None),
         ("https://www.maghress.com/fr/ecoactu/2187645", None),
+        ("https://www.lematinal.ma/category/politique/un-article-sur-la-reforme/", None),
     ],
 )
 def test_url_refusal(url: str, reason: str | None) -> None:
