@@ -21,6 +21,7 @@ import json
 import logging
 import re
 import shutil
+import signal
 import socketserver
 import tempfile
 import threading
@@ -318,7 +319,7 @@ def start_demo_site(site_dir: Path | None = None, workdir: Path | None = None) -
     if not names:
         raise ValueError(f"{site_dir}: no outlet directories")
     tmp = None if workdir else Path(tempfile.mkdtemp(prefix="akhbar-demo-"))
-    workdir = Path(workdir or tmp)  # type: ignore[arg-type]
+    workdir = Path(workdir) if workdir else Path(str(tmp))
     workdir.mkdir(parents=True, exist_ok=True)
     servers = [_OutletServer(("127.0.0.1", 0), _Handler) for _ in names]
     ports = [s.server_address[1] for s in servers]
@@ -344,8 +345,12 @@ def start_demo_site(site_dir: Path | None = None, workdir: Path | None = None) -
     return site
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
-    """`python -m crawler.demo.server`: serve the sample site until Ctrl-C."""
+    """`python -m crawler.demo.server`: serve the sample site until Ctrl-C or SIGTERM."""
     parser = argparse.ArgumentParser(description="Serve akhbar's sample news site on 127.0.0.1.")
     parser.add_argument("--site", type=Path, default=None, help="site directory (default: bundled)")
     parser.add_argument("--untuned", action="store_true", help="serve the untuned sample site")
@@ -353,14 +358,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     site_dir = UNTUNED_DIR if args.untuned else args.site
     site = start_demo_site(site_dir, args.workdir)
-    for name, base in site.base_urls.items():
-        print(f"{name:<20} {base}/")
-    print(f"outlets file: {site.outlets_file}")
-    print("serving; press Ctrl-C to stop")
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
+        for name, base in site.base_urls.items():
+            print(f"{name:<20} {base}/", flush=True)
+        print(f"outlets file: {site.outlets_file}", flush=True)
+        print("serving; press Ctrl-C to stop", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
-        print("stopped")
+        print("stopped", flush=True)
     finally:
         site.stop()
     return 0

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import email.utils
+import signal
 import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -219,3 +222,27 @@ def test_untuned_site_starts_too(tmp_path: Path) -> None:
         (outlet,) = site.base_urls
         assert fetch(site.url(outlet, "/sitemap.xml")).status == 200
         assert (tmp_path / "outlets.toml").exists()
+
+
+def test_module_serves_until_terminated(tmp_path: Path) -> None:
+    """`python -m crawler.demo.server` prints each outlet's URL, serves, and stops on SIGTERM."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crawler.demo.server", "--workdir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(7)]
+        bases = dict(line.split() for line in lines[:5])
+        assert sorted(bases) == outlet_names(SITE_DIR)
+        assert lines[5] == f"outlets file: {tmp_path / 'outlets.toml'}\n"
+        assert fetch(bases["hespress-demo"] + "feed/").status == 200
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert out == "stopped\n"
+    assert "Warning" not in err
