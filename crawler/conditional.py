@@ -3,12 +3,14 @@
 DiscoveryStateMiddleware sends If-None-Match / If-Modified-Since from the state the archive
 keeps for each discovery URL (`archive.discovery_state`), flags a 304 or a body whose hash is
 unchanged as `discovery_unchanged` (the spider then does not parse it), and drops sub-sitemaps
-whose `<lastmod>` is older than the outlet's last successful run.
+whose `<lastmod>` is older than the last time a run read them in full.
 
-State is written only when the crawl finishes (reason `finished`), for documents all of whose
-article pages were fetched or failed for good: a run killed or interrupted, a blocked outlet,
-an outlet cut at OUTLET_MAX_ARTICLES, or an article that timed out leaves its document to be
-read again next run. With --refresh (ARCHIVE_SKIP_KNOWN off) every document is read in full.
+State is written only when the crawl finishes (reason `finished`), and only for outlets whose
+article pages were all fetched or failed for good (404, not HTML, too large): a run killed or
+interrupted, a blocked outlet, an outlet cut at OUTLET_MAX_ARTICLES, or an article that timed
+out or got a 5xx/429 leaves the outlet's documents to be read again in full next run (the
+article pages already archived are still not downloaded). With --refresh (ARCHIVE_SKIP_KNOWN
+off) every document is read in full.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Self
 
 from scrapy import Request, Spider, signals
@@ -25,12 +28,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from archive.db import Archive
-from archive.discovery_state import (
-    DiscoveryState,
-    get_state,
-    last_successful_run_start,
-    save_states,
-)
+from archive.discovery_state import DiscoveryState, get_state, save_states
 from crawler.discovery import older_than
 from crawler.errors import error_kind, is_transient
 
@@ -59,6 +57,11 @@ class _Read:
     etag: str | None
     last_modified: str | None
     body_hash: str | None
+    fetched_at: str
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _header(response: Response, name: bytes) -> str | None:
@@ -67,15 +70,13 @@ def _header(response: Response, name: bytes) -> str | None:
 
 
 class DiscoveryStateMiddleware:
-    def __init__(self, crawler: Crawler, path: str, conditional: bool, now: Any) -> None:
+    def __init__(self, crawler: Crawler, path: str, conditional: bool) -> None:
         self.crawler = crawler
         self.path = path
         self.conditional = conditional
-        self.now = now
         self.archive: Archive | None = None
         self.read: dict[str, _Read] = {}
-        self.dirty: set[str] = set()
-        self.since: dict[str, str | None] = {}
+        self.dirty: set[str] = set()  # outlets with an article that may load next time
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -83,10 +84,7 @@ class DiscoveryStateMiddleware:
         path = settings.get("ARCHIVE_PATH")
         if not path or not settings.getbool("DISCOVERY_STATE_ENABLED"):
             raise NotConfigured("discovery state is off")
-        from crawler.spiders.news import now_iso
-
-        conditional = settings.getbool("ARCHIVE_SKIP_KNOWN")
-        middleware = cls(crawler, path, conditional, now_iso)
+        middleware = cls(crawler, path, settings.getbool("ARCHIVE_SKIP_KNOWN"))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -100,11 +98,14 @@ class DiscoveryStateMiddleware:
         kind = request.meta.get("kind")
         if kind not in DISCOVERY_KINDS or not self.conditional:
             return
-        if kind == "sitemap" and self._older_than_last_run(request):
-            self._count(request.meta["outlet"], "sitemaps_unchanged")
-            raise IgnoreRequest(f"sitemap unchanged since the last successful run: {request.url}")
         state = get_state(self._archive().conn, document_key(request.meta, request.url))
-        if state is None or state.kind == "sitemapindex":
+        if state is None:
+            return
+        lastmod = request.meta.get("lastmod")
+        if kind == "sitemap" and lastmod and older_than(lastmod, state.checked_at):
+            self._count(request.meta["outlet"], "sitemaps_unchanged")
+            raise IgnoreRequest(f"sitemap unchanged since it was last read: {request.url}")
+        if state.kind == "sitemapindex":
             return  # an index is always read: its sub-sitemaps may change behind it
         if state.etag:
             request.headers.setdefault(b"If-None-Match", state.etag.encode("latin-1"))
@@ -114,16 +115,6 @@ class DiscoveryStateMiddleware:
             *request.meta.get("handle_httpstatus_list", ()),
             304,
         ]
-
-    def _older_than_last_run(self, request: Request) -> bool:
-        lastmod = request.meta.get("lastmod")
-        outlet = request.meta.get("outlet", "")
-        if not lastmod:
-            return False
-        if outlet not in self.since:
-            self.since[outlet] = last_successful_run_start(self._archive().conn, outlet)
-        since = self.since[outlet]
-        return since is not None and older_than(lastmod, since)
 
     # --- responses --------------------------------------------------------------------------
     def process_response(self, request: Request, response: Response) -> Response:
@@ -142,7 +133,7 @@ class DiscoveryStateMiddleware:
         if response.status == 304 and state is not None:
             self._unchanged(request, outlet)
             self.read[key] = _Read(
-                outlet, request.meta, state.etag, state.last_modified, state.body_hash
+                outlet, request.meta, state.etag, state.last_modified, state.body_hash, _now()
             )
             return
         if not 200 <= response.status < 300:
@@ -151,7 +142,7 @@ class DiscoveryStateMiddleware:
         if state is not None and state.kind != "sitemapindex" and state.body_hash == digest:
             self._unchanged(request, outlet)
         etag, modified = _header(response, b"ETag"), _header(response, b"Last-Modified")
-        self.read[key] = _Read(outlet, request.meta, etag, modified, digest)
+        self.read[key] = _Read(outlet, request.meta, etag, modified, digest, _now())
 
     def _unchanged(self, request: Request, outlet: str) -> None:
         request.meta["discovery_unchanged"] = True
@@ -166,9 +157,7 @@ class DiscoveryStateMiddleware:
             self._dirty(request)
 
     def _dirty(self, request: Request) -> None:
-        source = request.meta.get("source")
-        if source:
-            self.dirty.add(source)
+        self.dirty.add(request.meta.get("outlet", ""))
 
     # --- end of run -------------------------------------------------------------------------
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -184,8 +173,9 @@ class DiscoveryStateMiddleware:
                 self.archive.close()
 
     def _completed(self, spider: Spider) -> list[DiscoveryState]:
-        unfinished = set(getattr(spider, "blocked", ())) | set(getattr(spider, "capped", ()))
-        now = self.now()
+        unfinished = (
+            self.dirty | set(getattr(spider, "blocked", ())) | set(getattr(spider, "capped", ()))
+        )
         return [
             DiscoveryState(
                 url,
@@ -194,10 +184,10 @@ class DiscoveryStateMiddleware:
                 read.etag,
                 read.last_modified,
                 read.body_hash,
-                now,
+                read.fetched_at,
             )
             for url, read in self.read.items()
-            if url not in self.dirty and read.outlet not in unfinished
+            if read.outlet not in unfinished
         ]
 
     def _count(self, outlet: str, key: str) -> None:

@@ -7,10 +7,19 @@ crawl killed with kill -9 never leaves a stale lock behind.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Self
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from archive.db import Archive
+
+logger = logging.getLogger(__name__)
 
 
 class ArchiveLocked(RuntimeError):
@@ -34,3 +43,47 @@ def crawl_lock(archive_path: str | Path) -> Iterator[Path]:
         yield lock_path
     finally:
         os.close(fd)
+
+
+def lock_holder(archive_path: str | Path) -> int | None:
+    """The pid written in the archive's lock file (the crawl holding it, or the last one)."""
+    try:
+        text = Path(f"{archive_path}.lock").read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def mark_interrupted_runs(archive_path: str | Path) -> int:
+    """Runs still `running` in the archive were killed (kill -9, power loss): mark them
+    `interrupted`. Call it only while holding the crawl lock. Returns how many were marked."""
+    with Archive(archive_path) as archive:
+        archive.conn.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = archive.conn.execute(
+                "UPDATE runs SET status = 'interrupted' WHERE status = 'running'"
+            )
+        except BaseException:
+            archive.conn.execute("ROLLBACK")
+            raise
+        archive.conn.execute("COMMIT")
+        return cursor.rowcount
+
+
+class InterruptedRunsExtension:
+    """At crawl start, mark the runs a killed crawl left `running` as `interrupted`.
+
+    Only when this process holds the archive's crawl lock (`akhbar crawl` takes it): then no
+    other crawl can be writing, so a `running` row is a dead one. A plain `scrapy crawl`, which
+    takes no lock, leaves the rows alone.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        path = crawler.settings.get("ARCHIVE_PATH")
+        if not path or lock_holder(path) != os.getpid() or not Path(path).exists():
+            raise NotConfigured("this process does not hold the archive's crawl lock")
+        marked = mark_interrupted_runs(path)
+        if marked:
+            logger.warning("%d earlier run(s) had been killed: marked interrupted", marked)
+        return cls()

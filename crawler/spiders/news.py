@@ -19,7 +19,6 @@ from twisted.python.failure import Failure
 
 from crawler import discovery
 from crawler.charset import page_encoding
-from crawler.conditional import document_key
 from crawler.errors import error_kind
 from crawler.items import PageItem
 from crawler.outlets import Outlet, adhoc_outlet, load_registry, select
@@ -112,7 +111,7 @@ class NewsSpider(Spider):
             self.logger.warning("Ignoring a feed that is not RSS or Atom: %s", response.url)
             return
         self._count(outlet, "feed_links", len(links))
-        yield from self._article_requests(outlet, links, response, trusted=True)
+        yield from self._article_requests(outlet, links, trusted=True)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         outlet = self.outlets[response.meta["outlet"]]
@@ -141,7 +140,7 @@ class NewsSpider(Spider):
         else:
             links = [e.url for e in sitemap.entries]
             self._count(outlet, "sitemap_links", len(links))
-            yield from self._article_requests(outlet, links, response, trusted=True)
+            yield from self._article_requests(outlet, links, trusted=True)
 
     def _count_xml_problems(self, outlet: Outlet, body: bytes) -> None:
         for problem in discovery.xml_problems(body):
@@ -160,7 +159,7 @@ class NewsSpider(Spider):
             self._count(outlet, "errors/listing_not_html")
             return
         links = discovery.parse_listing(response.body, response.url)
-        yield from self._article_requests(outlet, links.articles, response, trusted=False)
+        yield from self._article_requests(outlet, links.articles, trusted=False)
         depth = response.meta.get("depth_listing", response.meta.get("depth", 1))
         if depth >= self.max_listing_pages:
             return
@@ -171,11 +170,10 @@ class NewsSpider(Spider):
                 )
 
     def _article_requests(
-        self, outlet: Outlet, links: Iterable[str], found_in: Response, *, trusted: bool
+        self, outlet: Outlet, links: Iterable[str], *, trusted: bool
     ) -> Iterator[Request]:
         if outlet.name in self.blocked:
             return
-        source = document_key(found_in.meta, found_in.url)
         for link in links:
             url = canonical_url(link)
             if not self._is_article(outlet, url, trusted=trusted):
@@ -187,7 +185,7 @@ class NewsSpider(Spider):
                 self.capped.add(outlet.name)
                 return
             self.article_counts[outlet.name] = count + 1
-            yield self._request(url, outlet, "article", self.parse_article, source=source)
+            yield self._request(url, outlet, "article", self.parse_article)
 
     def _is_article(self, outlet: Outlet, url: str, *, trusted: bool) -> bool:
         if not outlet.owns(url):

@@ -114,6 +114,7 @@ class FaultSite:
     undated_from: int | None = None  # articles numbered this or more lose their dates
     blocked: bool = False  # every page answers 403 with a Cloudflare block page
     honour_conditional: bool = True  # False: a server that ignores If-None-Match and friends
+    news_lastmod: str = "2026-11-20T10:00:00Z"  # <lastmod> of /sitemap-news.xml in the index
     hits: list[Hit] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -158,7 +159,7 @@ class FaultSite:
         subs = "".join(
             f"<sitemap><loc>{self.base}{p}</loc><lastmod>{m}</lastmod></sitemap>"
             for p, m in (
-                ("/sitemap-news.xml", "2026-11-20T10:00:00Z"),
+                ("/sitemap-news.xml", self.news_lastmod),
                 ("/sitemap-bomb.xml", "2026-11-20T10:00:00Z"),
                 ("/sitemap-bad.xml", "2026-11-20T10:00:00Z"),
                 ("/sitemap-old.xml", "2020-01-01"),
@@ -246,11 +247,14 @@ class _Handler(BaseHTTPRequestHandler):
         return fault(self, site)
 
     def document(self, body: bytes, content_type: str) -> None:
-        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-        modified = email.utils.formatdate(1_700_000_000, usegmt=True)
+        digest = hashlib.sha256(body).hexdigest()
+        etag = f'"{digest[:16]}"'
+        # a different Last-Modified for every content, as a real server's file times would be
+        modified = email.utils.formatdate(1_700_000_000 + int(digest[:6], 16), usegmt=True)
         if self.owner.honour_conditional and (
             self.headers.get("If-None-Match") == etag
-            or self.headers.get("If-Modified-Since") == modified
+            if self.headers.get("If-None-Match")
+            else self.headers.get("If-Modified-Since") == modified
         ):
             return self.send(304, b"", None, {"ETag": etag})
         self.send(200, body, content_type, {"ETag": etag, "Last-Modified": modified})

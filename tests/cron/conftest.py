@@ -1,0 +1,62 @@
+"""Fixtures for the cron tests: fault-site servers stopped after each test, archive queries."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.faults.faultsite import FaultSite
+
+
+@pytest.fixture
+def make_site() -> Iterator[Callable[..., FaultSite]]:
+    started: list[FaultSite] = []
+
+    def make(**options: Any) -> FaultSite:
+        site = FaultSite(**options).start()
+        started.append(site)
+        return site
+
+    yield make
+    for site in started:
+        site.stop()
+
+
+def outlets_file(path: Path, sites: dict[str, FaultSite]) -> Path:
+    """An outlet TOML file declaring each site (feed + sitemap index) under its name."""
+    tables = []
+    for name, site in sites.items():
+        host = site.base.removeprefix("http://")
+        tables.append(
+            f'[[outlet]]\nname = "{name}"\ntitle = "{name}"\nhome = "{site.base}/"\n'
+            f'languages = ["fr"]\ndomains = ["{host}"]\nfeeds = ["{site.base}/feed.xml"]\n'
+            f'sitemaps = ["{site.base}/sitemap.xml"]\n[outlet.evidence]\nall = "fixture"\n'
+        )
+    path.write_text("\n".join(tables))
+    return path
+
+
+def outlet_row(archive: Path, outlet: str | None = None, run: int = -1) -> dict[str, Any]:
+    """counters + errors of one run (default: the last) of one outlet (default: the only one)."""
+    with sqlite3.connect(archive) as db:
+        where, params = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
+        rows = db.execute(
+            f"SELECT run_id, counters, errors FROM run_outlets {where} ORDER BY run_id", params
+        ).fetchall()
+    run_id, counters, errors = rows[run]
+    return {"run_id": run_id, **json.loads(counters), "errors": json.loads(errors)}
+
+
+def article_urls(archive: Path) -> list[str]:
+    with sqlite3.connect(archive) as db:
+        return [u for (u,) in db.execute("SELECT url FROM article_urls ORDER BY url")]
+
+
+def integrity(archive: Path) -> str:
+    with sqlite3.connect(archive) as db:
+        return str(db.execute("PRAGMA integrity_check").fetchone()[0])
