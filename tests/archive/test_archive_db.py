@@ -8,13 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from conftest import AI_TEXT, AR_TEXT, article, sample_articles
 
 from archive.db import Archive, Fetch
 from archive.errors import ArchiveError, ArchiveSchemaError, ArchiveUnreadable
 from archive.models import WarcRef
 from archive.records import AddOutcome
-from archive.schema import SCHEMA_VERSION
+from archive.schema import MIGRATIONS, SCHEMA_VERSION
 
 
 def test_new_file_is_migrated_in_wal_mode(tmp_path: Path) -> None:
@@ -224,3 +225,30 @@ def test_stats_and_runs(filled: Archive) -> None:
     assert filled.conn.execute(
         "SELECT pages_fetched, articles_new, errors_total FROM run_outlets"
     ).fetchone() == (12, 2, 3)
+
+
+def test_older_archive_is_migrated_in_place(tmp_path: Path) -> None:
+    """A file made by an older akhbar (only the first migrations) gains the rest, data intact."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    conn.execute(
+        "CREATE TABLE schema_versions (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL)"
+    )
+    for number, (name, step) in enumerate(MIGRATIONS[:4], start=1):
+        step(db)
+        conn.execute("INSERT INTO schema_versions VALUES (?, ?, '2025-01-01T00:00:00Z')",
+                     (number, name))  # fmt: skip
+    conn.execute(
+        "INSERT INTO articles (url, outlet, title, text, content_hash, first_seen_at) "
+        "VALUES ('https://old.example/1', 'old', 'Ancien', 'Un ancien texte archivé', 'h', 'x')"
+    )
+    conn.close()
+    with Archive(path) as archive:
+        assert archive.schema_version == SCHEMA_VERSION
+        assert [a.title for a in archive.articles()] == ["Ancien"]
+        assert [h.title for h in archive.search("ancien texte")] == ["Ancien"]
+        assert archive.runs() == []
+        names = [row[0] for row in archive.conn.execute("SELECT name FROM schema_versions")]
+    assert names == [name for name, _ in MIGRATIONS]
