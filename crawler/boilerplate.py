@@ -43,6 +43,19 @@ AGGREGATOR_FOOTERS = _rx(
 )
 PROMPTS = _rx(
     r"^merci d[’']avoir signalé",
+    r"^(?:signaler|report)(?: (?:cette image|l[’']image|un abus|ce contenu|this image|abuse))?$",
+    # blog and CMS chrome: post footers, pagers, feed links (Blogger, WordPress) in fr/en/es/ar
+    r"^(?:publié|posted|publicado|filed|نشر) (?:dans|par|in|by|en|por|under|بواسطة) [^.!?]{1,80}$",
+    r"^(?:libellés|labels|etiquetas|التسميات)\s*:.{0,200}$",
+    r"^(?:inscription à|subscribe to|suscribirse a|الاشتراك في)\s*:.{0,80}\(atom\)$",
+    r"^(?:article plus récent|article plus ancien|newer post|older post|entrada más reciente|"
+    r"entrada antigua|رسالة أحدث|رسالة أقدم|article précédent|article suivant|previous post|"
+    r"next post|navigation de l[’']article)(?:\W.{0,120})?$",
+    r"^(?:envoyer par e-mail|blogthis!?|email this)(?:\W.{0,120})?$",
+    r"^(?:suivez-nous|follow us|síguenos|تابعونا)(?: (?:sur|on|en|على).{0,60})?\s*:?$",
+    r"^(?:j[’']aime(?: ça)?|like this|me gusta)\s*:?$|^(?:chargement|loading)…?\.{0,3}$",
+    r"^votre adresse (?:e-mail|de messagerie) ne sera pas publiée",
+    r"^your email address will not be published",
     r"^cette image sera automatiquement bloquée",
     r"^thanks? (?:you )?for reporting",
     r"^gracias por (?:informar|reportar|denunciar)",
@@ -72,6 +85,8 @@ PROMPTS = _rx(
 SECTION_ENDS = _rx(
     r"^(?:\d+\s+)?commentaires?(?:\s*\(\d+\))?\s*:?$",
     r"^(?:enregistrer|publier|ajouter|laisser|poster) un commentaire$",
+    r"^(?:aucun commentaire|no comments|no hay comentarios|ليست هناك تعليقات)\s*:?$",
+    r"^(?:إرسال تعليق|اكتب تعليقك|شاركنا رأيك)\s*:?$",
     r"^laisser une réponse$",
     r"^(?:vos réactions|réagissez|réagir à cet article)\s*:?$",
     r"^(?:une|\d+) (?:réflexions?|réponses?) (?:sur|à) .{1,200}$",

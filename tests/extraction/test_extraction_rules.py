@@ -349,3 +349,24 @@ def test_a_bad_selector_in_hints_is_ignored() -> None:
     )
     assert article is not None
     assert "Le Maroc réaffirme" in article.text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Publié par Nadia El Amrani à 10:15",
+        "Libellés : Huawei, Covid-19",
+        "Inscription à : Publier les commentaires (Atom)",
+        "Article plus récent Article plus ancien Accueil",
+        "Envoyer par e-mail BlogThis! Partager sur Twitter",
+        "Suivez-nous sur :",
+        "Signaler cette image",
+        "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *",
+    ],
+)
+def test_blog_and_cms_chrome_lines(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+def test_a_sentence_starting_like_chrome_is_kept() -> None:
+    assert not is_boilerplate_line("Publié par l'OCDE, le rapport souligne le retard du Maroc.")
