@@ -1,11 +1,11 @@
 """Rebuild articles from stored responses (WARC), with no network: `akhbar reextract`.
 
 Every response record of our own WARC files that the spider took for an article page goes
-through the same steps as in a crawl: the spider's checks (2xx, HTML), the encoding Scrapy
-would have chosen, `crawler.worker.extract_page` in worker processes, and `Archive.add_many`
-(content-hash identity, revisions of known URLs). What happened to each page is counted:
-new, revised, unchanged (this URL already holds this text), duplicate (another URL holds it),
-refused (with the reason), skipped (not an article page, not HTML, error status...).
+through the same steps as in a crawl: the spider's checks (2xx, HTML), the encoding it
+chooses (`crawler.charset.page_encoding`), `crawler.worker.extract_page` in worker processes,
+and `Archive.add_many` (content-hash identity, revisions of known URLs). Each page's fate is
+counted: new, revised, unchanged (this URL already holds this text), duplicate (another URL
+holds it), refused (with the reason), skipped (not an article page, not HTML, error status).
 
 The pieces are shared with `crawler/backfill.py` (`akhbar ingest-warc`), which only decides
 differently which records to take and which outlet they belong to.
@@ -24,12 +24,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from scrapy.http import Headers, TextResponse
-from scrapy.responsetypes import responsetypes
-
 from archive.db import Archive
 from archive.ingest import Fetch
 from archive.models import WarcRef
+from crawler.charset import page_encoding
 from crawler.extract import Extraction
 from crawler.outlets import Outlet, adhoc_outlet
 from crawler.warc import ReadCounts, StoredResponse, WarcDamaged, read_responses, warc_files
@@ -79,26 +77,18 @@ def page_job(stored: StoredResponse, outlet: Outlet | None) -> PageJob | str:
         return "undeclared-outlet"
     if not 200 <= stored.status < 300:
         return "http-status"
-    media = (stored.header("Content-Type") or "text/html").strip().lower()
+    media = (stored.header("Content-Type") or "text/html").lower()
     if not media.startswith(HTML_TYPES):
         return "not-html"
     return PageJob(
         url=stored.url,
         outlet=outlet,
         body=stored.body,
-        encoding=scrapy_encoding(stored),
+        encoding=page_encoding(stored.body, media),
         status=stored.status,
         fetched_at=stored.date,
         warc=stored.ref,
     )
-
-
-def scrapy_encoding(stored: StoredResponse) -> str | None:
-    """The encoding Scrapy would have given this response (headers, meta, BOM, sniffing)."""
-    headers = Headers([(k, v) for k, v in stored.headers if k.lower() != "content-encoding"])
-    cls = responsetypes.from_args(headers=headers, url=stored.url, body=stored.body)
-    response = cls(url=stored.url, status=stored.status, headers=headers, body=stored.body)
-    return response.encoding if isinstance(response, TextResponse) else None
 
 
 def crawled_outlet(stored: StoredResponse, registry: Mapping[str, Outlet]) -> Outlet | None:

@@ -62,6 +62,10 @@ def crawl_settings(request: CrawlRequest) -> Settings:
         settings.set("ARCHIVE_SKIP_KNOWN", False, priority="cmdline")
     for name, value in request.overrides.items():
         settings.set(name, value, priority="cmdline")
+    if settings.get("REDIS_URL"):  # distributed profile: shared frontier, articles via Redis
+        from crawler import distributed
+
+        distributed.configure(settings)
     return settings
 
 

@@ -6,6 +6,7 @@ Thin: options in, library call, summary out. Mounted by crawler/cli.py from SCAL
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -135,4 +136,40 @@ def ingest_warc(
     print_replay(report, "Ingested")
 
 
-SCALE_COMMANDS = [reextract, ingest_warc]
+@click.command()
+@click.option("--redis", "redis_url", required=True, metavar="URL", help="The crawl's Redis.")
+@ARCHIVE_OPTION
+@click.option("--batch", default=100, show_default=True, help="Articles per transaction.")
+@click.option(
+    "--exit-when-idle",
+    "idle_exit",
+    default=0.0,
+    metavar="SECONDS",
+    help="Stop once the queue stayed empty this long (default: run until stopped).",
+)
+@click.option(
+    "--prefix", default="akhbar", show_default=True, help="REDIS_KEY_PREFIX of the crawl."
+)
+def ingest(redis_url: str, archive_path: Path, batch: int, idle_exit: float, prefix: str) -> None:
+    """Store the articles distributed crawlers queue in Redis (the archive's one writer)."""
+    import redis
+
+    from crawler.distributed import Ingester, client
+
+    outcomes: Counter[str] = Counter()
+    with _writing(archive_path) as archive:
+        ingester = Ingester(client(redis_url), archive, prefix)
+        try:
+            outcomes = ingester.run(batch, idle_exit=idle_exit)
+        except redis.RedisError as exc:
+            _fail(f"Redis at {redis_url}: {exc}")
+        except KeyboardInterrupt:
+            outcomes = ingester.outcomes  # an unfinished batch is taken again next start
+    total = sum(outcomes.values())
+    click.echo(
+        f"Ingested {total} articles: {outcomes['new']} new, {outcomes['duplicate']} duplicate, "
+        f"{outcomes['revised']} revised -> {archive_path}"
+    )
+
+
+SCALE_COMMANDS = [ingest, reextract, ingest_warc]
