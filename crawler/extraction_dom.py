@@ -32,6 +32,7 @@ BLOCK_TAGS = {
     "dl", "pre", "hr", "main", "aside", "nav", "form", "td", "th", "address", "center",
 }  # fmt: skip
 DROP_TAGS = ("marquee", "dialog", "nav", "aside", "footer")
+TABLE_PARTS = {"td", "th", "tr", "thead", "tbody", "tfoot", "col", "colgroup", "caption"}
 # class/id tokens (split on spaces, '-' and '_') that mark a boilerplate container
 DROP_TOKENS = {
     "ticker", "newsticker", "marquee", "breakingnews", "modal", "popup", "lightbox", "cookie",
@@ -137,6 +138,8 @@ def is_boilerplate_container(el: HtmlElement) -> bool:
     """Does the element's tag, class, id or role mark it as a boilerplate container?"""
     if el.tag in DROP_TAGS or el.get("aria-modal") == "true" or el.get("role") == "dialog":
         return True
+    if el.tag in TABLE_PARTS:  # a cell classed "ticker" is a stock symbol, not a news ticker
+        return False
     if el.tag == "form":
         return bool(el.xpath('.//textarea|.//input[@type="email"]'))
     tokens = _tokens(el)
