@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from crawler.boilerplate import BYLINE, norm
-from crawler.dates import has_time, normalize_iso, parse_date_text
+from crawler.dates import has_time, month_number, normalize_iso, parse_date_text
 from crawler.extraction_dom import element_text, select
 from crawler.outlets import ExtractionHints
 
@@ -42,8 +42,23 @@ BYLINE_SELECTORS = (
     '[class*="author"]', '[class*="byline"]', '[class*="writer"]', '[class*="auteur"]',
     ".fn", ".signature",
 )  # fmt: skip
+WEEKDAYS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi",
+    "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes",
+    "miercoles", "jueves", "viernes", "sabado", "domingo",
+}  # fmt: skip
 BYLINE_PREFIX = re.compile(r"^(?:par|by|por|بقلم|كتبه|إعداد)\s*:?\s+(?P<names>.+)$", re.I)
-AUTHOR_PREFIX = re.compile(r"^(?:par|by|por|de|بقلم|كتبه|إعداد)\s*:?\s+", re.IGNORECASE)
+AUTHOR_PREFIX = re.compile(
+    r"^(?:[\w-]+\s+)?(?:par|by|por)\s*:?\s+|^(?:de|بقلم|كتبه|إعداد)\s*:?\s+", re.IGNORECASE
+)
+# "Louis Jacobson on Monday, November 18th": the name ends where a date or time begins
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|"
+_DAYS += "vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo"
+AUTHOR_TAIL = re.compile(
+    rf"\s+(?:on|le|el|am|at|à|a las)\s+(?:\d|\w+,?\s+\d|(?:{_DAYS})\b).*$"
+    r"|\s+(?:updated|mis à jour|publié)\b.*$|\s+[-–—]\s+.*\d.*$",
+    re.IGNORECASE,
+)
 AUTHOR_SPLIT = re.compile(r"\s*[|;/،]\s*|\s+&\s+|\s*,\s*")
 SECTION_SELECTOR = (
     '[itemprop="articleSection"], [class*="categ"], [class*="rubri"], [class*="kicker"], '
@@ -150,8 +165,9 @@ def split_authors(raw: Iterable[str]) -> tuple[str, ...]:
             continue
         value = AUTHOR_PREFIX.sub("", " ".join(value.split()))
         for name in AUTHOR_SPLIT.split(value):
-            name = AUTHOR_PREFIX.sub("", name.strip(" .-–—:"))
+            name = AUTHOR_TAIL.sub("", AUTHOR_PREFIX.sub("", name.strip(" .-–—:")))
             ok = 1 < len(name) <= 80 and not re.search(r"https?:|www\.|@|\d", name)
+            ok = ok and month_number(name) is None and norm(name) not in WEEKDAYS
             if ok and norm(name) not in {norm(n) for n in names}:
                 names.append(name)
     return tuple(names)

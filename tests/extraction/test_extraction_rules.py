@@ -370,3 +370,11 @@ def test_blog_and_cms_chrome_lines(line: str) -> None:
 
 def test_a_sentence_starting_like_chrome_is_kept() -> None:
     assert not is_boilerplate_line("Publié par l'OCDE, le rapport souligne le retard du Maroc.")
+
+
+def test_author_names_end_where_the_date_begins() -> None:
+    assert split_authors(["By Louis Jacobson on Monday, November 18th, 2019"]) == (
+        "Louis Jacobson",
+    )
+    assert split_authors(["Analysis by Chris Cillizza"]) == ("Chris Cillizza",)
+    assert split_authors(["Par Nadia El Amrani le 17 décembre 2020"]) == ("Nadia El Amrani",)
