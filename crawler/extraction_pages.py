@@ -48,6 +48,10 @@ ERROR_PHRASES = re.compile(
     r"no existe|غير موجودة|غير موجود|لم يتم العثور|خطأ 404|error 404|erreur 404",
     re.IGNORECASE,
 )
+EXCERPT_END = re.compile(r"(?:\[\s*(?:…|\.\.\.)\s*\]|\[&hellip;\]|…|\.\.\.)\s*$")
+# WordPress (and themes copying it) says what a page is in <body class>
+LISTING_BODY = {"archive", "category", "tag", "search", "search-results", "blog", "author", "date"}
+ARTICLE_BODY = {"single", "single-post", "postid", "page-id", "single-format-standard"}
 MORE_LINKS = re.compile(
     r"^(?:lire la suite|lire plus|read more|continue reading|leer más|seguir leyendo|"
     r"اقرأ المزيد|المزيد|tout lire)\W*$",
@@ -129,11 +133,16 @@ def headline_links(root: HtmlElement) -> list[str]:
 
 
 def teaser_share(root: HtmlElement, text: str) -> float:
-    """The share of the body made of lines that repeat, or start with, a link's text."""
+    """The share of the body made of teasers: lines that repeat, or start with, a link's text,
+    and excerpts cut with an ellipsis ("… [&hellip;]")."""
     links = {norm(a.text_content()) for a in root.iter("a")}
     links = {link for link in links if len(link) >= 15 and len(link.split()) >= 3}
-    lines = [norm(line) for line in text.splitlines() if line.strip()]
-    teaser = sum(len(line) for line in lines if line in links or _starts_with_link(line, links))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    teaser = sum(
+        len(line)
+        for line in lines
+        if EXCERPT_END.search(line) or norm(line) in links or _starts_with_link(norm(line), links)
+    )
     return teaser / max(sum(len(line) for line in lines), 1)
 
 
@@ -159,14 +168,30 @@ def looks_like_listing(root: HtmlElement, meta: Metadata, text: str) -> bool:
     return teaser_share(root, text) >= 0.25
 
 
+def body_class_kind(root: HtmlElement) -> str | None:
+    """'listing-page' or 'error-page' when <body class> says so (WordPress archive, category,
+    tag, search, blog, error404), unless it also says single post or page."""
+    body = root.find("body")
+    classes = set((body.get("class", "") if body is not None else "").lower().split())
+    prefixes = {c.split("-")[0] for c in classes}
+    if "error404" in classes:
+        return "error-page"
+    if classes & ARTICLE_BODY or prefixes & {"postid", "page"}:
+        return None
+    return "listing-page" if classes & LISTING_BODY else None
+
+
 def refusal(root: HtmlElement, url: str, meta: Metadata, text: str | None) -> str | None:
     """Why this page is not an article, or None when it is one."""
     body = text or ""
     reason = url_refusal(url)
     if reason == "home-page" or (reason and not meta.is_article):
         return reason
-    if is_error_page(root, meta, body):
+    page_kind = body_class_kind(root)
+    if page_kind == "error-page" or is_error_page(root, meta, body):
         return "error-page"
+    if page_kind == "listing-page" and not meta.is_article:
+        return page_kind
     if not body:
         return "no-body"
     if looks_like_listing(root, meta, body):

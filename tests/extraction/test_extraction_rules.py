@@ -378,3 +378,28 @@ def test_author_names_end_where_the_date_begins() -> None:
     )
     assert split_authors(["Analysis by Chris Cillizza"]) == ("Chris Cillizza",)
     assert split_authors(["Par Nadia El Amrani le 17 décembre 2020"]) == ("Nadia El Amrani",)
+
+
+def test_wordpress_body_class_says_listing_or_error() -> None:
+    from crawler.extraction_pages import body_class_kind
+
+    def kind(classes: str) -> str | None:
+        root = parse_html(f'<html><body class="{classes}"><p>x</p></body></html>')
+        assert root is not None
+        return body_class_kind(root)
+
+    assert kind("archive category category-tech") == "listing-page"
+    assert kind("archive tag tag-ia") == "listing-page"
+    assert kind("search search-results") == "listing-page"
+    assert kind("error404") == "error-page"
+    assert kind("post-template-default single single-post postid-1822") is None
+    assert kind("page-template-default page page-id-2") is None
+
+
+def test_a_page_of_excerpts_is_a_listing() -> None:
+    from crawler.extraction_pages import teaser_share
+
+    text = f"{PARAGRAPH[:120]} [&hellip;]\n{PARAGRAPH[:140]} […]\nUne ligne de texte normale ici."
+    root = parse_html("<html><body><p>x</p></body></html>")
+    assert root is not None
+    assert teaser_share(root, text) > 0.8
