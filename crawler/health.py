@@ -29,8 +29,11 @@ def _c(run: OutletRunRecord, name: str) -> int:
 
 def new_pages(run: OutletRunRecord) -> int:
     """Article pages this run downloaded because the archive did not hold them yet."""
-    return _c(run, "articles_new") + _c(run, "articles_duplicate") + _c(run, "articles_revised") + _c(
-        run, "pages_refused"
+    return (
+        _c(run, "articles_new")
+        + _c(run, "articles_duplicate")
+        + _c(run, "articles_revised")
+        + _c(run, "pages_refused")
     )
 
 
@@ -50,8 +53,8 @@ def rule_blocked(runs: Sequence[OutletRunRecord]) -> str | None:
 
 def rule_unreachable(runs: Sequence[OutletRunRecord]) -> str | None:
     last = runs[0]
-    if _c(last, "discovery_ok") or not last.errors:
-        return None
+    if _c(last, "discovery_ok") or not last.errors or rule_blocked(runs):
+        return None  # read fine, nothing went wrong, or blocked (said more precisely)
     errors = ", ".join(f"{k}={v}" for k, v in sorted(last.errors.items()))
     return f"no feed, sitemap or listing page could be read ({errors})"
 
@@ -104,7 +107,9 @@ def by_outlet(records: Iterable[OutletRunRecord]) -> dict[str, list[OutletRunRec
     grouped: dict[str, list[OutletRunRecord]] = defaultdict(list)
     for record in records:
         grouped[record.outlet].append(record)
-    return {o: sorted(rs, key=lambda r: r.run_id, reverse=True) for o, rs in sorted(grouped.items())}
+    return {
+        o: sorted(rs, key=lambda r: r.run_id, reverse=True) for o, rs in sorted(grouped.items())
+    }
 
 
 def check(records: Iterable[OutletRunRecord]) -> list[Finding]:
