@@ -78,16 +78,37 @@ def test_the_running_crawl_is_unharmed_by_the_second(concurrent: Concurrent) -> 
     assert concurrent.first.returncode == 0, concurrent.first.stdout + concurrent.first.stderr
 
 
-def test_quiet_prints_nothing_when_all_is_well_and_the_log_file_gets_the_log(
-    make_site: Callable[..., FaultSite], tmp_path: Path
-) -> None:
-    site, log = make_site(n_ok=2), tmp_path / "logs" / "crawl-2026-11-22.log"
+@pytest.fixture(scope="module")
+def quiet_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[subprocess.CompletedProcess[str], Path]]:
+    """`akhbar crawl -q --log-file logs/crawl-DATE.log` of a healthy site, as cron runs it."""
+    site, folder = FaultSite(n_ok=2).start(), tmp_path_factory.mktemp("quiet")
+    log = folder / "logs" / "crawl-2026-11-22.log"
     log.parent.mkdir()
-    result = crawl(
-        tmp_path / "a.db", "--feed", f"{site.base}/feed.xml", "-q", "--log-file", str(log)
-    )
+    try:
+        args = ("--feed", f"{site.base}/feed.xml", "-q", "--log-file", str(log))
+        yield crawl(folder / "archive.db", *args), log
+    finally:
+        site.stop()
+
+
+def test_quiet_prints_nothing_when_all_is_well(
+    quiet_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    result, log = quiet_run
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
     assert log.exists()
+
+
+@pytest.mark.xfail(
+    reason="crawler/cli.py sets LOG_LEVEL=WARNING unless -v, also for --log-file: the log of a "
+    "healthy run is empty (reported to the lead: log at INFO when --log-file is given)",
+)
+def test_the_log_file_records_the_run(
+    quiet_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    assert "Spider closed (finished)" in quiet_run[1].read_text()
 
 
 def test_exit_3_names_the_outlets_that_failed_even_when_quiet(
