@@ -73,6 +73,8 @@ def configure(settings: Settings) -> None:
     pipelines["crawler.distributed.ArticleQueuePipeline"] = 800
     middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     middlewares["crawler.distributed.RedisKnownUrlsMiddleware"] = 51
+    # conditional re-reads need state every worker shares: each round reads discovery in full
+    middlewares["crawler.conditional.DiscoveryStateMiddleware"] = None
     extensions = dict(settings.getdict("EXTENSIONS"))
     extensions["crawler.distributed.RoundExtension"] = 400
     profile = {
@@ -86,8 +88,6 @@ def configure(settings: Settings) -> None:
         # the archive may not be on this host: known URLs come from Redis instead
         "REDIS_SKIP_KNOWN": settings.getbool("ARCHIVE_SKIP_KNOWN"),
         "ARCHIVE_SKIP_KNOWN": False,
-        # conditional re-reads need state every worker shares; each round reads in full
-        "DISCOVERY_STATE_ENABLED": False,
     }
     for name, value in profile.items():
         settings.set(name, value, priority="cmdline")

@@ -20,7 +20,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -92,12 +92,13 @@ def page_job(stored: StoredResponse, outlet: Outlet | None) -> PageJob | str:
 
 
 def crawled_outlet(stored: StoredResponse, registry: Mapping[str, Outlet]) -> Outlet | None:
-    """The outlet our crawl fetched this article page for, as the crawl knew it."""
+    """The outlet our crawl fetched this article page for, as the crawl knew it: from the
+    registry (and --outlets files), or the ad-hoc outlet of a --feed/--sitemap/--start crawl."""
     name = stored.outlet or ""
     if name in registry:
         return registry[name]
     adhoc = adhoc_outlet(listings=[stored.url])  # an ad-hoc crawl named its outlet by host
-    return adhoc if adhoc.name == name else replace(adhoc, name=name, title=name)
+    return adhoc if adhoc.name == name else None
 
 
 # --- extraction in worker processes, in order -------------------------------------------------
@@ -229,9 +230,17 @@ def reextract(
 ) -> ReplayReport:
     """Rebuild the articles of our own crawls from the WARC files in `warc_dir`."""
 
+    unknown: set[str] = set()
+
     def choose(stored: StoredResponse) -> PageJob | str:
         if stored.kind != "article":
-            return "not-an-article-page" if stored.kind else "not-from-akhbar"
-        return page_job(stored, crawled_outlet(stored, registry))
+            return "not-an-article-page"
+        outlet = crawled_outlet(stored, registry)
+        if outlet is None:
+            if stored.outlet not in unknown:
+                unknown.add(stored.outlet or "")
+                logger.warning("outlet %r is not declared: pass its --outlets file", stored.outlet)
+            return "undeclared-outlet"
+        return page_job(stored, outlet)
 
     return replay(archive, warc_files(warc_dir), choose, workers=workers)

@@ -14,6 +14,7 @@ from typing import IO
 
 import click
 from tqdm import tqdm
+from tqdm.utils import CallbackIOWrapper
 
 from archive.db import Archive
 from archive.errors import ArchiveError
@@ -21,6 +22,7 @@ from crawler.outlets import OutletError, load_registry
 from crawler.reextract import ReplayReport
 from crawler.runlock import ArchiveLocked, crawl_lock
 
+EXIT_PARTIAL = 3  # done, but some WARC files end in a damaged record
 EXIT_CANNOT_RUN = 4
 EXIT_LOCKED = 75
 
@@ -121,19 +123,20 @@ def ingest_warc(
     keeping only pages of declared outlets."""
     from crawler.backfill import ingest_warc as run
 
-    def progress(path: Path) -> Iterator[IO[bytes]]:
-        with path.open("rb") as handle:
-            if quiet:
-                yield handle
-                return
-            size = path.stat().st_size
-            with tqdm.wrapattr(handle, "read", total=size, desc=path.name) as read:
-                yield read
+    bar = tqdm(total=sum(p.stat().st_size for p in files), unit="B", unit_scale=True, disable=quiet)
 
-    with _writing(archive_path) as archive:
+    @contextmanager
+    def progress(path: Path) -> Iterator[IO[bytes]]:
+        bar.set_description(path.name)
+        with path.open("rb") as handle:
+            yield CallbackIOWrapper(bar.update, handle, "read")
+
+    with bar, _writing(archive_path) as archive:
         registry = load_registry(outlet_files)
-        report = run(archive, files, registry, contextmanager(progress), workers)
+        report = run(archive, files, registry, progress, workers)
     print_replay(report, "Ingested")
+    if report.damaged:
+        sys.exit(EXIT_PARTIAL)
 
 
 @click.command()
