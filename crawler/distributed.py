@@ -65,8 +65,20 @@ def setting(settings: BaseSettings, name: str) -> Any:
     return settings.get(name, DEFAULTS[name])
 
 
+class RedisUnavailable(ConnectionError):
+    """The crawl's Redis cannot be reached (an OSError: the CLI reports it in one line)."""
+
+
+def check_redis(url: str) -> None:
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5).ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise RedisUnavailable(f"cannot reach Redis at {url}: {exc}") from exc
+
+
 def configure(settings: Settings) -> None:
     """Switch a crawl's settings to the distributed profile (called when REDIS_URL is set)."""
+    check_redis(settings["REDIS_URL"])
     prefix = setting(settings, "REDIS_KEY_PREFIX")
     pipelines = dict(settings.getdict("ITEM_PIPELINES"))
     pipelines.pop("crawler.pipelines.ArchivePipeline", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from click.testing import CliRunner
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
@@ -19,6 +21,7 @@ from archive.db import Archive
 from archive.ingest import Fetch
 from archive.models import Article, WarcRef
 from crawler.distributed import Ingester, RoundScheduler, decode_fetch, encode_fetch, url_digest
+from crawler.scale_cli import ingest
 from crawler.spiders.news import NewsSpider
 
 from .conftest import AKHBAR, FAST, REPO
@@ -162,3 +165,26 @@ def test_round_scheduler_reads_discovery_once_per_round(redis_url: str) -> None:
         *["http://news.example/sitemap.xml"] * 2,
     ]
     scheduler.close("finished")
+
+
+def test_unreachable_redis_is_one_clear_line(tmp_path: Path) -> None:
+    port = _closed_port()
+    crawl = subprocess.run(
+        [AKHBAR, "crawl", "--sitemap", "http://127.0.0.1:9/sitemap.xml", "--archive",
+         str(tmp_path / "a.db"), "--redis", f"redis://127.0.0.1:{port}/0"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert crawl.returncode == 4
+    assert crawl.stderr.startswith(f"Error: cannot reach Redis at redis://127.0.0.1:{port}/0: ")
+    assert "Traceback" not in crawl.stderr
+    result = CliRunner().invoke(
+        ingest, ["--redis", f"redis://127.0.0.1:{port}/0", "--archive", str(tmp_path / "b.db")]
+    )
+    assert result.exit_code == 4
+    assert f"Error: Redis at redis://127.0.0.1:{port}/0: " in result.output
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])  # closed again when the probe is
