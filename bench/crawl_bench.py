@@ -1,0 +1,314 @@
+"""Crawl -> archive throughput: akhbar against the machine's ceiling and a naive pipeline, one run.
+
+On a synthetic news site (bench/synthetic_site.py) served from a separate process on 127.0.0.1:
+1. the ceiling: each stage's CPU cost per page measured alone over the same pages (a bare Scrapy
+   download of the known URLs; `crawler.worker.extract_page` over the same bodies; Archive.add_many
+   in batches), summed and spread over every core -> pages/s;
+2. the naive baseline (bench/crawl_stages.py `naive`), a subprocess;
+3. `akhbar crawl` into a fresh archive, a subprocess, at N/2 then N pages: pages/s, peak RSS of
+   the crawl process and its workers (psutil), CPU use per core.
+The last line prints the ratios against the targets. Rates are wall-clock pages/s of the whole
+subprocess (start-up included); run it on an otherwise idle machine.
+
+    akhbar bench crawl [--pages 2000] [--seed 1]      (python -m bench.crawl_bench)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from archive.db import Archive
+from archive.ingest import Fetch
+from archive.models import Article
+from bench.site_server import SiteServer
+from bench.synthetic_site import DEFAULT_PAGES, article_urls, generate
+from crawler import settings as crawl_settings
+from crawler.outlets import adhoc_outlet
+from crawler.worker import extract_page, warm_up
+
+TARGET_CEILING = 0.85
+TARGET_NAIVE = 4.0
+TARGET_RSS_MB = 600.0
+MB = 1024 * 1024
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class CrawlRun:
+    """One crawl subprocess as observed from outside."""
+
+    pages: int
+    wall: float
+    peak_rss: int = 0
+    cpu_main: float = 0.0
+    cpu_children: float = 0.0
+    server_cpu: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.wall if self.wall else 0.0
+
+
+class TreeMonitor:
+    """Samples a process and its descendants: peak summed RSS, last CPU time of each process."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.peak_rss = 0
+        self.cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMonitor:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def sample(self) -> None:
+        try:
+            procs = [self.root, *self.root.children(recursive=True)]
+        except psutil.Error:
+            return
+        total = 0
+        for proc in procs:
+            try:
+                with proc.oneshot():
+                    total += proc.memory_info().rss
+                    times = proc.cpu_times()
+                self.cpu[proc.pid] = times.user + times.system
+            except psutil.Error:
+                continue
+        self.peak_rss = max(self.peak_rss, total)
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment of the measured subprocesses: the source tree importable (bench/)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    return env
+
+
+def run_monitored(command: list[str], archive: Path, server: SiteServer) -> CrawlRun:
+    """Run a crawl subprocess to completion, sampling its process tree; count archived rows."""
+    server_before = server.cpu_seconds()
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env()
+    )
+    with TreeMonitor(proc.pid) as monitor:
+        _, err = proc.communicate()
+    wall = time.perf_counter() - started
+    if proc.returncode not in (0, 3):
+        raise RuntimeError(f"{' '.join(command[:4])} failed ({proc.returncode}): {err[-2000:]}")
+    main_cpu = monitor.cpu.pop(proc.pid, 0.0)
+    return CrawlRun(
+        pages=_rows(archive),
+        wall=wall,
+        peak_rss=monitor.peak_rss,
+        cpu_main=main_cpu,
+        cpu_children=sum(monitor.cpu.values()),
+        server_cpu=server.cpu_seconds() - server_before,
+    )
+
+
+def _rows(archive: Path) -> int:
+    with sqlite3.connect(archive) as conn:
+        return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+def akhbar_command() -> list[str]:
+    script = Path(sys.executable).parent / "akhbar"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from crawler.cli import cli; cli()"]
+
+
+def run_akhbar(sitemap: str, archive: Path, server: SiteServer, limit: int = 0) -> CrawlRun:
+    command = [*akhbar_command(), "crawl", "--sitemap", sitemap, "--archive", str(archive), "-q"]
+    if limit:
+        command += ["--set", f"OUTLET_MAX_ARTICLES={limit}"]
+    return run_monitored(command, archive, server)
+
+
+def run_naive(sitemap: str, archive: Path, server: SiteServer) -> CrawlRun:
+    command = [sys.executable, "-m", "bench.crawl_stages", "naive", "--sitemap", sitemap]
+    return run_monitored([*command, "--archive", str(archive)], archive, server)
+
+
+def measure_download(urls: list[str], workdir: Path) -> float:
+    """CPU seconds per page of a bare Scrapy spider fetching `urls` (spider window only)."""
+    listing = workdir / "urls.txt"
+    listing.write_text("\n".join(urls))
+    command = [sys.executable, "-m", "bench.crawl_stages", "download", "--urls", str(listing)]
+    done = subprocess.run(command, capture_output=True, text=True, env=subprocess_env())
+    if done.returncode:
+        raise RuntimeError(f"bare download failed ({done.returncode}): {done.stderr[-2000:]}")
+    out = done.stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    if result["pages"] != len(urls):
+        raise RuntimeError(f"bare download fetched {result['pages']} of {len(urls)} pages")
+    return float(result["cpu"]) / len(urls)
+
+
+def _extract_chunk(chunk: list[tuple[str, str]], sitemap: str) -> tuple[float, list[Article]]:
+    outlet = adhoc_outlet(sitemaps=[sitemap])
+    bodies = [(Path(path).read_bytes(), url) for path, url in chunk]
+    started = time.process_time()
+    found = [extract_page(body, "utf-8", url, outlet).article for body, url in bodies]
+    return time.process_time() - started, [a for a in found if a is not None]
+
+
+def measure_extraction(
+    root: Path, urls: list[str], sitemap: str, cores: int
+) -> tuple[float, list[Article]]:
+    """CPU seconds per page of the workers' function over the same bodies, and the articles."""
+    base = sitemap.rsplit("/", 1)[0]
+    items = [(str(root / url[len(base) + 1 :]), url) for url in urls]
+    chunks = [items[i : i + 50] for i in range(0, len(items), 50)]
+    cpu, articles = 0.0, []
+    with ProcessPoolExecutor(cores, initializer=warm_up) as pool:
+        for seconds, found in pool.map(_extract_chunk, chunks, [sitemap] * len(chunks)):
+            cpu += seconds
+            articles.extend(found)
+    return cpu / len(urls), articles
+
+
+def measure_archive(articles: list[Article], path: Path) -> float:
+    """CPU seconds per article of Archive.add_many in batches of ARCHIVE_BATCH_SIZE."""
+    batch = crawl_settings.ARCHIVE_BATCH_SIZE
+    with Archive(path) as archive:
+        started = time.process_time()
+        for i in range(0, len(articles), batch):
+            archive.add_many(
+                Fetch(a, fetched_at="2026-01-01T00:00:00+00:00") for a in articles[i : i + batch]
+            )
+        return (time.process_time() - started) / max(1, len(articles))
+
+
+@dataclass
+class Results:
+    pages: int
+    cores: int
+    stages: dict[str, float]  # CPU seconds per page
+    naive: CrawlRun
+    half: CrawlRun
+    full: CrawlRun
+
+    @property
+    def ceiling(self) -> float:
+        return self.cores / sum(self.stages.values())
+
+
+def report(r: Results, mean_kb: float) -> list[str]:
+    ms = {k: v * 1000 for k, v in r.stages.items()}
+    full, half = r.full, r.half
+    busy = (full.cpu_main + full.cpu_children) / (full.wall * r.cores)
+    lines = [
+        f"crawl benchmark: {r.pages} article pages ({mean_kb:.0f} KB mean; fr/ar/en), {r.cores} cores, "
+        f"load {os.getloadavg()[0]:.2f}",
+        f"{'stage, measured alone over the same pages':<46}{'CPU ms/page':>12}{'pages/s':>10}",
+    ]
+    for name, value in ms.items():
+        lines.append(f"  {name:<44}{value:>12.2f}{1000 / value * r.cores:>10.1f}")
+    lines.append(
+        f"{'ceiling: sum, spread over ' + str(r.cores) + ' cores':<46}{sum(ms.values()):>12.2f}{r.ceiling:>10.1f}"
+    )
+    lines.append(
+        f"{'naive baseline (callback, no pool, 1 row/tx)':<46}{'':>12}{r.naive.rate:>10.1f}"
+        f"   {r.naive.pages} pages in {r.naive.wall:.1f} s"
+    )
+    for label, run in (
+        (f"akhbar crawl, {half.pages} pages", half),
+        (f"akhbar crawl, {full.pages} pages", full),
+    ):
+        lines.append(
+            f"{label:<46}{'':>12}{run.rate:>10.1f}   {run.wall:.1f} s, peak RSS {run.peak_rss / MB:.0f} MB"
+        )
+    lines.append(
+        f"  CPU use: {busy:.0%} of {r.cores} cores (reactor process {full.cpu_main / full.wall:.0%} of a core, "
+        f"workers {full.cpu_children / full.wall:.0%}); {(full.cpu_main * 1000 / full.pages):.1f} ms reactor CPU/page"
+    )
+    server_ms = full.server_cpu * 1000 / max(1, full.pages)
+    lines.append(
+        f"  site server (own process): {server_ms:.2f} ms CPU/page, {full.server_cpu / full.wall:.0%} of a core "
+        f"-> could serve {1000 / max(server_ms, 1e-3):.0f} pages/s"
+    )
+    growth = full.peak_rss / half.peak_rss if half.peak_rss else 0.0
+    lines.append(
+        f"ratios: akhbar/ceiling {full.rate / r.ceiling:.2f} (target >= {TARGET_CEILING}) | "
+        f"akhbar/naive {full.rate / r.naive.rate:.1f}x (target >= {TARGET_NAIVE:.0f}x) | "
+        f"peak RSS {full.peak_rss / MB:.0f} MB at {full.pages} pages (target < {TARGET_RSS_MB:.0f}) | "
+        f"RSS {full.pages}/{half.pages} pages {growth:.2f}"
+    )
+    return lines
+
+
+def run_benchmark(
+    pages: int,
+    seed: int,
+    workdir: Path,
+    sites: Path | None = None,
+    say: Callable[[str], None] = print,
+) -> list[str]:
+    """Run every measurement and return the report's lines (progress goes to `say`)."""
+    cores = os.cpu_count() or 1
+    root = generate(pages, seed, sites)
+    sizes = [p.stat().st_size for p in root.rglob("*.html")]
+    with SiteServer(root) as server:
+        sitemap = f"{server.base_url}/sitemap.xml"
+        urls = article_urls(root, server.base_url)
+        say(f"site: {len(urls)} pages at {sitemap} (server pid {server.process.pid})")
+        stages = {"download (bare Scrapy spider)": measure_download(urls, workdir)}
+        extraction, articles = measure_extraction(root, urls, sitemap, cores)
+        stages["extraction + language (worker function)"] = extraction
+        stages["archive write (add_many, batches of 100)"] = measure_archive(
+            articles, workdir / "stage.db"
+        )
+        say("stages measured; naive baseline...")
+        naive = run_naive(sitemap, workdir / "naive.db", server)
+        say(f"naive: {naive.rate:.1f} pages/s; akhbar crawl...")
+        half = run_akhbar(sitemap, workdir / "half.db", server, limit=pages // 2)
+        full = run_akhbar(sitemap, workdir / "full.db", server)
+    results = Results(pages, cores, stages, naive, half, full)
+    return report(results, sum(sizes) / len(sizes) / 1024)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--pages", type=int, default=DEFAULT_PAGES, help="article pages of the site"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="the site's random seed")
+    parser.add_argument("--sites", type=Path, default=None, help="where generated sites are kept")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="akhbar-crawl-bench-") as tmp:
+        for line in run_benchmark(args.pages, args.seed, Path(tmp), args.sites):
+            print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
