@@ -33,8 +33,10 @@ from crawler.extraction_dom import (
     drop_link_lists,
     drop_selectors,
     element_text,
+    glued_bylines,
     parse_html,
     protected,
+    remove,
     select,
     strip_ticker_runs,
     unwrap_layout_tables,
@@ -93,6 +95,8 @@ def clean_tree(root: HtmlElement, hints: ExtractionHints) -> HtmlElement:
     anchors = select(tree, hints.body) + select(tree, hints.title)
     keep = protected(tree, anchors)
     drop_selectors(tree, hints.drop, keep)
+    for byline in glued_bylines(tree):
+        remove(byline)
     unwrap_layout_tables(tree)
     strip_ticker_runs(tree)
     drop_boilerplate(tree, keep)

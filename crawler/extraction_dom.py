@@ -21,7 +21,13 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from crawler.boilerplate import HEADLINE_MAX_CHARS, TICKER_MIN_SEPARATORS, TICKER_SEP, strip_ticker
+from crawler.boilerplate import (
+    BYLINE,
+    HEADLINE_MAX_CHARS,
+    TICKER_MIN_SEPARATORS,
+    TICKER_SEP,
+    strip_ticker,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -226,6 +232,22 @@ def drop_link_lists(root: HtmlElement, keep: set[HtmlElement]) -> int:
         if len(links) >= 3 and text and sum(map(len, links)) >= 0.9 * len(text.replace(" ", "")):
             doomed.append(el)
     return _drop_all(doomed)
+
+
+def glued_bylines(root: HtmlElement, limit: int = 2) -> list[HtmlElement]:
+    """Inline elements opening a paragraph whose text is a byline, glued to the text after it:
+    `<p><strong>Mohammed Fizazi | Mohammed Chafi</strong>Dans cet entretien…</p>`."""
+    found = []
+    for para in root.iter("p", "div"):
+        if len(found) >= limit:
+            break
+        if (para.text or "").strip() or not len(para):
+            continue
+        first = para[0]
+        text = " ".join(first.text_content().split()) if isinstance(first.tag, str) else ""
+        if first.tag in ("strong", "b", "em", "i", "span") and text and BYLINE.match(text):
+            found.append(first)
+    return found
 
 
 def unwrap_layout_tables(root: HtmlElement) -> int:

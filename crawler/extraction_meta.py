@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 
 from crawler.boilerplate import BYLINE, norm
 from crawler.dates import has_time, month_number, normalize_iso, parse_date_text
-from crawler.extraction_dom import element_text, select
+from crawler.extraction_dom import element_text, glued_bylines, select
 from crawler.outlets import ExtractionHints
 
 logger = logging.getLogger(__name__)
@@ -196,7 +196,8 @@ def _authors(root: HtmlElement, articles: list[dict[str, Any]]) -> tuple[str, ..
         found = split_authors(t for t in texts if 0 < len(t) <= 120)
         if found:
             break
-    return found or byline_authors(headline_lines(root))
+    glued = [" ".join(el.text_content().split()) for el in glued_bylines(root)]
+    return found or byline_authors([*glued, *headline_lines(root)])
 
 
 def headline_lines(root: HtmlElement) -> list[str]:

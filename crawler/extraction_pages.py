@@ -52,6 +52,11 @@ EXCERPT_END = re.compile(r"(?:\[\s*(?:…|\.\.\.)\s*\]|\[&hellip;\]|…|\.\.\.)\
 # WordPress (and themes copying it) says what a page is in <body class>
 LISTING_BODY = {"archive", "category", "tag", "search", "search-results", "blog", "author", "date"}
 ARTICLE_BODY = {"single", "single-post", "postid", "page-id", "single-format-standard"}
+PAGER = re.compile(
+    r"^(?:older posts|newer posts|page \d+ (?:of|sur|de) \d+|articles plus anciens|page suivante|"
+    r"next page|página siguiente|الصفحة التالية)\W*$",
+    re.IGNORECASE,
+)
 MORE_LINKS = re.compile(
     r"^(?:lire la suite|lire plus|read more|continue reading|leer más|seguir leyendo|"
     r"اقرأ المزيد|المزيد|tout lire)\W*$",
@@ -138,16 +143,18 @@ def teaser_share(root: HtmlElement, text: str) -> float:
     links = {norm(a.text_content()) for a in root.iter("a")}
     links = {link for link in links if len(link) >= 15 and len(link.split()) >= 3}
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    teaser = sum(
-        len(line)
-        for line in lines
-        if EXCERPT_END.search(line) or norm(line) in links or _starts_with_link(norm(line), links)
-    )
+    teaser = sum(len(line) for line in lines if EXCERPT_END.search(line) or _in_link(line, links))
     return teaser / max(sum(len(line) for line in lines), 1)
 
 
-def _starts_with_link(line: str, links: set[str]) -> bool:
-    return any(line.startswith(link) for link in links if len(link) >= 25)
+def _in_link(line: str, links: set[str]) -> bool:
+    """Is this line a link's text, inside one (a card: kicker, title, excerpt), or led by one?"""
+    key = norm(line)
+    if key in links:
+        return True
+    if len(key) >= 20 and any(key in link for link in links):
+        return True
+    return any(key.startswith(link) for link in links if len(link) >= 25)
 
 
 def looks_like_listing(root: HtmlElement, meta: Metadata, text: str) -> bool:
@@ -165,7 +172,16 @@ def looks_like_listing(root: HtmlElement, meta: Metadata, text: str) -> bool:
     longest = max((len(line) for line in text.splitlines()), default=0)
     if len(cards) >= 12 and longest < 400:
         return True
+    if paginated(root) and len(root.xpath("//article[.//a[@href]]")) >= 2:
+        return True
     return teaser_share(root, text) >= 0.25
+
+
+def paginated(root: HtmlElement) -> bool:
+    """A `rel=next` link or an "Older posts"/"Page 1 of 2" pager: a page of a list."""
+    if root.xpath('//link[@rel="next"]|//a[@rel="next"]'):
+        return True
+    return any(PAGER.match(" ".join(el.text_content().split())) for el in root.iter("a", "span"))
 
 
 def body_class_kind(root: HtmlElement) -> str | None:

@@ -403,3 +403,14 @@ def test_a_page_of_excerpts_is_a_listing() -> None:
     root = parse_html("<html><body><p>x</p></body></html>")
     assert root is not None
     assert teaser_share(root, text) > 0.8
+
+
+def test_a_byline_glued_to_the_first_paragraph_becomes_the_authors() -> None:
+    html = _page(
+        f"<p><strong>Mohammed Fizazi | Mohammed Chafi</strong>Dans cet entretien, {PARAGRAPH}</p>"
+        f"<p>{PARAGRAPH}</p>"
+    )
+    article = extract_article(html, "https://snrtnews.com/fr/article/x")
+    assert article is not None
+    assert article.authors == ("Mohammed Fizazi", "Mohammed Chafi")
+    assert article.text.startswith("Dans cet entretien")
