@@ -237,7 +237,7 @@ def drop_link_lists(root: HtmlElement, keep: set[HtmlElement]) -> int:
 def glued_bylines(root: HtmlElement, limit: int = 2) -> list[HtmlElement]:
     """Inline elements opening a paragraph whose text is a byline, glued to the text after it:
     `<p><strong>Mohammed Fizazi | Mohammed Chafi</strong>Dans cet entretien…</p>`."""
-    found = []
+    found: list[HtmlElement] = []
     for para in root.iter("p", "div"):
         if len(found) >= limit:
             break
