@@ -39,7 +39,8 @@ AGGREGATOR_FOOTERS = _rx(
     r"^cliquez ici pour lire l[’']article depuis sa source\.?$",
     r"^click here to read the (?:full )?article (?:from|at) (?:its|the) (?:original )?source\.?$",
     r"^haga clic aquí para leer el artículo (?:desde|en) su fuente\.?$",
-    r"^(?:اضغط|انقر) هنا لقراءة (?:الخبر|المقال) (?:من|في) مصدره",
+    r"^(?:اضغط|إضغط|انقر) هنا (?:لقراءة|للاطلاع على|لمتابعة|لقراءة تفاصيل) (?:الخبر|المقال|الموضوع)"
+    r"(?: كاملا| كاملاً)? (?:من|في|على) (?:مصدره|المصدر|موقعه الأصلي)",
 )
 PROMPTS = _rx(
     r"^merci d[’']avoir signalé",

@@ -67,7 +67,7 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
         html = html.decode("utf-8", errors="replace")
     if not html or not html.strip() or "<" not in html:
         return None
-    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html.lstrip("\ufeff"))
     try:
         root = lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:

@@ -414,3 +414,28 @@ def test_a_byline_glued_to_the_first_paragraph_becomes_the_authors() -> None:
     assert article is not None
     assert article.authors == ("Mohammed Fizazi", "Mohammed Chafi")
     assert article.text.startswith("Dans cet entretien")
+
+
+def test_an_xml_declaration_and_bom_do_not_stop_parsing() -> None:
+    html = '\ufeff<?xml version="1.0" encoding="utf-8"?>' + _page(f"<p>{PARAGRAPH * 3}</p>")
+    article = extract_article(html, "https://example.ma/2025/01/01/x/")
+    assert article is not None
+    assert article.title == "Un titre d'article assez long"
+
+
+def test_arabic_aggregator_line_and_footer() -> None:
+    html = (
+        "<html lang='ar'><body><h1>عنوان المقال المنشور في المصدر</h1>"
+        "<div>نشر في هسبريس يوم 05 - 08 - 2024</div>"
+        + "<p>"
+        + "أعلنت الوزارة عن إطلاق برنامج وطني لتكوين الكفاءات في مجال الذكاء الاصطناعي. " * 4
+        + "</p><a href='https://www.hespress.com/x-1.html'>اضغط هنا لقراءة الخبر من مصدره</a>"
+        "</body></html>"
+    )
+    article = extract_article(html, "https://www.maghress.com/hespress/1234567")
+    assert article is not None
+    assert article.original_outlet == "هسبريس"
+    assert article.published == "2024-08-05T00:00:00+01:00"
+    assert article.source_url == "https://www.hespress.com/x-1.html"
+    assert "اضغط هنا" not in article.text
+    assert "نشر في" not in article.text
