@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import StopDownload
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -74,6 +75,7 @@ class NewsSpider(Spider):
             raise ValueError("nothing to crawl: name outlets, or give a feed, sitemap or start URL")
         spider = cls(chosen, *args, **kwargs)
         spider._set_crawler(crawler)
+        crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
         spider.max_listing_pages = settings.getint("LISTING_MAX_PAGES")
         spider.max_articles = settings.getint("OUTLET_MAX_ARTICLES")
         spider.skip_older_than = settings.get("SITEMAP_SKIP_OLDER_THAN") or ""
@@ -195,6 +197,16 @@ class NewsSpider(Spider):
         return trusted or looks_like_article(url)
 
     # --- articles -------------------------------------------------------------------------
+    def headers_received(
+        self, headers: Any, body_length: int, request: Request, spider: Spider
+    ) -> None:
+        """Stop downloading an article page as soon as its headers say it is no HTML (a PDF, an
+        image): parse_article then refuses the stub, so nothing but the headers is fetched."""
+        if request.meta.get("kind") == "article":
+            content_type = (headers.get(b"Content-Type") or b"text/html").lower()
+            if not content_type.startswith(HTML_TYPES):
+                raise StopDownload(fail=False)
+
     def parse_article(self, response: Response) -> Iterator[PageItem]:
         outlet = self.outlets[response.meta["outlet"]]
         content_type = (response.headers.get(b"Content-Type") or b"text/html").lower()

@@ -344,7 +344,8 @@ FAULTS: dict[str, Callable[[_Handler, FaultSite], None]] = {
     "loop": lambda h, s: h.send(302, b"", None, {"Location": "/news/loop-b.html"}),
     "loop-b": lambda h, s: h.send(302, b"", None, {"Location": "/news/loop.html"}),
     "offsite": lambda h, s: h.send(302, b"", None, {"Location": s.other + "/news/stolen.html"}),
-    "pdf": lambda h, s: h.send(200, b"%PDF-1.4\n" + b"0" * 5000, "application/pdf"),
+    # 3 MB, past the tests' DOWNLOAD_MAXSIZE: refused from its headers, not cut at the limit
+    "pdf": lambda h, s: h.send(200, b"%PDF-1.4\n" + b"0" * 3_000_000, "application/pdf"),
     "image": lambda h, s: h.send(200, b"\xff\xd8\xff\xe0" + b"0" * 5000, "image/jpeg"),
     "gzip-bomb": lambda h, s: h.send(200, gzip_bomb(), "text/html", {"Content-Encoding": "gzip"}),
     "huge": lambda h, s: h.send(200, b"<html>" + b"x" * 100, "text/html", length=5_000_000),
