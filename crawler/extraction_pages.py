@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -111,6 +111,7 @@ def _source_link(root: HtmlElement, url: str, hints: ExtractionHints) -> str | N
 def url_refusal(url: str) -> str | None:
     """'home-page', 'listing-page' or 'search-page' from the URL alone, else None."""
     parts = urlsplit(url)
+    parts = parts._replace(path=unquote(parts.path))
     if parts.query and SEARCH_QUERY.search(parts.query) and not parts.path.strip("/"):
         return "search-page"
     if parts.path.rstrip("/").lower().endswith(("/search", "/recherche", "/buscar")):
@@ -142,9 +143,34 @@ def teaser_share(root: HtmlElement, text: str) -> float:
     and excerpts cut with an ellipsis ("… [&hellip;]")."""
     links = {norm(a.text_content()) for a in root.iter("a")}
     links = {link for link in links if len(link) >= 15 and len(link.split()) >= 3}
+    links |= card_texts(root)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    teaser = sum(len(line) for line in lines if EXCERPT_END.search(line) or _in_link(line, links))
-    return teaser / max(sum(len(line) for line in lines), 1)
+    teasers = [line for line in lines if EXCERPT_END.search(line) or _in_link(line, links)]
+    by_chars = sum(map(len, teasers)) / max(sum(map(len, lines)), 1)
+    # headline + excerpt cards: half the lines are headlines even if excerpts are longer
+    by_lines = len(teasers) / len(lines) if len(teasers) >= 3 else 0.0
+    return max(by_chars, by_lines * 0.6)
+
+
+def card_texts(root: HtmlElement, max_chars: int = 800) -> set[str]:
+    """The texts of cards: the largest block around each headline link (h2-h4) that holds no
+    other headline link and stays short (headline, kicker, date, excerpt)."""
+    heads = root.xpath("//h2[.//a]|//h3[.//a]|//h4[.//a]|//a[.//h2 or .//h3 or .//h4]")
+    if len(heads) < 4:
+        return set()
+    marked = set(heads)
+    cards = set()
+    for head in heads:
+        card = head
+        inside = set(head.iter()) | set(head.iterancestors())
+        for parent in head.iterancestors():
+            if len(parent.text_content()) > max_chars:
+                break
+            if any(h in marked and h not in inside for h in parent.iter()):
+                break
+            card = parent
+        cards.add(norm(card.text_content()))
+    return cards
 
 
 def _in_link(line: str, links: set[str]) -> bool:

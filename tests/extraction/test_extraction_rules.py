@@ -439,3 +439,17 @@ def test_arabic_aggregator_line_and_footer() -> None:
     assert article.source_url == "https://www.hespress.com/x-1.html"
     assert "اضغط هنا" not in article.text
     assert "نشر في" not in article.text
+
+
+def test_headline_and_excerpt_cards_are_a_listing() -> None:
+    cards = "".join(
+        f'<div class="c"><h2><a href="/a{i}">{h}</a></h2><p>Un court résumé de cet article, '
+        f"avec quelques mots de plus pour le résumé numéro {i} de la page.</p></div>"
+        for i, h in enumerate(HEADLINES[:8])
+    )
+    html = f"<html><head><title>Économie</title></head><body><h1>Économie</h1>{cards}</body></html>"
+    assert extract(html, "https://example.ma/economie").refused == "listing-page"
+
+
+def test_percent_encoded_arabic_tag_url_is_a_listing() -> None:
+    assert url_refusal("https://www.hespress.com/%D9%88%D8%B3%D9%85/x") == "listing-page"
