@@ -130,3 +130,11 @@ def test_results_are_reproducible() -> None:
     first = extract_article(page.html, page.url)
     assert first is not None
     assert all(extract_article(page.html, page.url) == first for _ in range(3))
+
+
+def test_results_cross_process_boundaries() -> None:
+    import pickle
+
+    page = ARTICLES[0]
+    result = extract(page.html, page.url)
+    assert pickle.loads(pickle.dumps(result)) == result
