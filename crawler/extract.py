@@ -28,6 +28,7 @@ from lxml.html import HtmlElement
 from archive.models import Article
 from crawler.boilerplate import clean_lines
 from crawler.dates import normalize_iso
+from crawler.extraction_authors import split_authors
 from crawler.extraction_dom import (
     drop_boilerplate,
     drop_link_lists,
@@ -41,13 +42,7 @@ from crawler.extraction_dom import (
     strip_ticker_runs,
     unwrap_layout_tables,
 )
-from crawler.extraction_meta import (
-    Metadata,
-    hint_date,
-    read_metadata,
-    split_authors,
-    text_date,
-)
+from crawler.extraction_meta import Metadata, hint_date, read_metadata, text_date
 from crawler.extraction_pages import SourceCopy, refusal, source_copy
 from crawler.language import detect_language
 from crawler.outlets import ExtractionHints, Outlet

@@ -13,6 +13,7 @@ from crawler.boilerplate import (
     take_signature,
 )
 from crawler.extract import extract, extract_article
+from crawler.extraction_authors import split_authors
 from crawler.extraction_dom import (
     drop_boilerplate,
     drop_link_lists,
@@ -22,7 +23,7 @@ from crawler.extraction_dom import (
     strip_ticker_runs,
     unwrap_layout_tables,
 )
-from crawler.extraction_meta import clean_title, split_authors
+from crawler.extraction_meta import clean_title
 from crawler.extraction_pages import url_refusal
 from crawler.outlets import ExtractionHints, Outlet
 
