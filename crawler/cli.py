@@ -60,7 +60,7 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _check_can_run(request: CrawlRequest) -> None:
-    """Fail fast, before any download, on an unknown outlet or an unusable archive."""
+    """Fail fast, before any download or archive access, on bad outlets or a missing directory."""
     registry = load_registry(request.outlet_files)
     select(registry, request.outlets)
     if not (
@@ -76,7 +76,11 @@ def _check_can_run(request: CrawlRequest) -> None:
         )
     if request.feeds or request.sitemaps or request.starts:
         adhoc_outlet(feeds=request.feeds, sitemaps=request.sitemaps, listings=request.starts)
-    Archive(request.archive).close()
+    parent = request.archive.parent
+    if not parent.is_dir():
+        raise OutletError(
+            f"cannot open archive {request.archive}: directory {parent} does not exist"
+        )
 
 
 @cli.command()
@@ -140,7 +144,9 @@ def crawl(
 ) -> None:
     """Crawl OUTLETS (names from `akhbar outlets`) or an ad-hoc site into the archive."""
     overrides: dict[str, Any] = _overrides(settings)
-    overrides["LOG_LEVEL"] = "INFO" if verbose else overrides.get("LOG_LEVEL", "WARNING")
+    # A log file records the whole run; on the terminal only warnings show unless -v.
+    quiet_level = "INFO" if log_file else "WARNING"
+    overrides["LOG_LEVEL"] = "INFO" if verbose else overrides.get("LOG_LEVEL", quiet_level)
     overrides["AKHBAR_COMMAND"] = "akhbar crawl " + " ".join(sys.argv[2:])
     if log_file:
         overrides["LOG_FILE"] = str(log_file)
@@ -167,7 +173,9 @@ def crawl(
 def _locked_crawl(request: CrawlRequest) -> CrawlReport:
     try:
         _check_can_run(request)
+        # The lock comes first: a second crawl must not even open the archive a running one writes.
         with crawl_lock(request.archive):
+            Archive(request.archive).close()
             return run_crawl(request)
     except ArchiveLocked as exc:
         fail(str(exc), EXIT_LOCKED)
