@@ -27,15 +27,18 @@ def make_site() -> Iterator[Callable[..., FaultSite]]:
         site.stop()
 
 
-def outlets_file(path: Path, sites: dict[str, FaultSite]) -> Path:
-    """An outlet TOML file declaring each site (feed + sitemap index) under its name."""
+def outlets_file(path: Path, sites: dict[str, FaultSite], listing: bool = False) -> Path:
+    """An outlet TOML file declaring each site (feed + sitemap index, and with `listing` its
+    section page /list.html) under its name; article URLs are those under /news/."""
     tables = []
     for name, site in sites.items():
         host = site.base.removeprefix("http://")
+        listings = f'listings = ["{site.base}/list.html"]\n' if listing else ""
         tables.append(
             f'[[outlet]]\nname = "{name}"\ntitle = "{name}"\nhome = "{site.base}/"\n'
             f'languages = ["fr"]\ndomains = ["{host}"]\nfeeds = ["{site.base}/feed.xml"]\n'
-            f'sitemaps = ["{site.base}/sitemap.xml"]\n[outlet.evidence]\nall = "fixture"\n'
+            f'sitemaps = ["{site.base}/sitemap.xml"]\n{listings}'
+            f"article_pattern = '/news/'\n[outlet.evidence]\nall = \"fixture\"\n"
         )
     path.write_text("\n".join(tables))
     return path

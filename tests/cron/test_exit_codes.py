@@ -68,12 +68,6 @@ def test_a_second_concurrent_crawl_exits_75_at_once(concurrent: Concurrent) -> N
         assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
 
 
-@pytest.mark.xfail(
-    reason="archive/db.py reads the file header with open()/close() while this process holds "
-    "SQLite connections: that drops the process's POSIX locks, so the second `akhbar crawl` "
-    "(which opens the archive before taking the crawl lock) deletes the WAL under the first: "
-    "'disk I/O error' (reported to the lead and the archive owner)",
-)
 def test_the_running_crawl_is_unharmed_by_the_second(concurrent: Concurrent) -> None:
     assert concurrent.first.returncode == 0, concurrent.first.stdout + concurrent.first.stderr
 
@@ -101,10 +95,6 @@ def test_quiet_prints_nothing_when_all_is_well(
     assert log.exists()
 
 
-@pytest.mark.xfail(
-    reason="crawler/cli.py sets LOG_LEVEL=WARNING unless -v, also for --log-file: the log of a "
-    "healthy run is empty (reported to the lead: log at INFO when --log-file is given)",
-)
 def test_the_log_file_records_the_run(
     quiet_run: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:

@@ -18,15 +18,15 @@ import pytest
 
 from tests.faults.faultsite import FaultSite, Hit, crawl
 
-from .conftest import article_urls, integrity, outlet_row
+from .conftest import article_urls, integrity, outlet_row, outlets_file
 
 
 def _crawl(archive: Path, site: FaultSite, *extra: str) -> list[Hit]:
-    """Crawl the site; return the requests the site received during that run."""
+    """Crawl the site (its feed, sitemap index and section page, declared in an outlet file
+    beside the archive); return the requests the site received during that run."""
     start = len(site.hits)
-    result = crawl(
-        archive, "--feed", f"{site.base}/feed.xml", "--sitemap", f"{site.base}/sitemap.xml", *extra
-    )
+    registry = outlets_file(archive.with_suffix(".toml"), {"site": site}, listing=True)
+    result = crawl(archive, "site", "--outlets", str(registry), *extra)
     assert result.returncode == 0, result.stdout + result.stderr
     return site.hits[start:]
 
@@ -82,6 +82,16 @@ def test_feeds_are_read_with_conditional_requests(story: Story) -> None:
     feed = next(h for h in story.hits[1] if h.path == "/feed.xml")
     assert feed.headers.get("if-none-match")  # answered 304 by the site
     assert story.rows[1]["discovery_unchanged"] >= 1
+
+
+def test_listing_pages_are_read_conditionally_and_unchanged_ones_not_followed(
+    story: Story,
+) -> None:
+    first = {h.path for h in story.hits[0]}
+    assert {"/list.html", "/list-2.html"} <= first
+    listing = next(h for h in story.hits[1] if h.path == "/list.html")
+    assert listing.headers.get("if-none-match")
+    assert "/list-2.html" not in {h.path for h in story.hits[1]}  # page 1 unchanged: stop
 
 
 def test_sub_sitemaps_older_than_their_last_read_are_skipped(story: Story) -> None:
