@@ -24,9 +24,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+import psutil
 import redis
 
 from bench.site_server import SiteServer
@@ -107,7 +110,8 @@ def _spawn(command: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def standalone(sitemap: str, work: Path) -> Run:
+def standalone(base_url: str, work: Path) -> Run:
+    sitemap = f"{base_url}/sitemap.xml"
     archive = work / "standalone.db"
     started = time.perf_counter()
     crawl = _spawn([AKHBAR, "crawl", "--sitemap", sitemap, "--archive", str(archive),
@@ -116,17 +120,18 @@ def standalone(sitemap: str, work: Path) -> Run:
     return Run("akhbar crawl, no Redis (+ WARC)", 1, articles, seconds)
 
 
-def distributed(workers: int, sitemap: str, redis_url: str, work: Path) -> Run:
+def distributed(workers: int, base_url: str, *, redis_url: str, work: Path) -> Run:
+    sitemap = f"{base_url}/sitemap.xml"
     redis.Redis.from_url(redis_url).flushall()
     archive = work / f"distributed-{workers}.db"
     started = time.perf_counter()
     crawlers = [
-        _spawn([AKHBAR, "crawl", "--sitemap", sitemap, "--archive", str(work / f"w{n}.db"),
+        _spawn([AKHBAR, "crawl", "--sitemap", sitemap, "--archive", str(work / f"w{workers}{n}.db"),
                 "--redis", redis_url, "-q", *CRAWL_SETTINGS, "--set", "REDIS_IDLE_SECONDS=3"])
         for n in range(workers)
     ]  # fmt: skip
     ingester = _spawn([sys.executable, "-c", SCALE_CLI.format("ingest"), "--redis", redis_url,
-                       "--archive", str(archive), "--exit-when-idle", "6"])  # fmt: skip
+                       "--archive", str(archive), "--exit-when-idle", "10"])  # fmt: skip
     articles, seconds = watch([*crawlers, ingester], archive, started)
     return Run(f"akhbar crawl --redis, {workers} worker(s) + ingest", workers, articles, seconds)
 
@@ -161,12 +166,28 @@ def report(runs: list[Run], pages: int) -> list[str]:
         f"{'run':<52}{'articles':>9}{'seconds':>9}{'articles/s':>12}",
     ]
     lines += [f"{r.label:<52}{r.articles:>9}{r.seconds:>9.1f}{r.rate:>12.1f}" for r in runs]
+    short = [r.label for r in runs if r.articles < runs[0].articles]
+    if short:
+        lines.append(f"INCOMPLETE (fewer articles than the reference crawl): {'; '.join(short)}")
     by_workers = {r.processes: r for r in runs if "--redis" in r.label}
     if 1 in by_workers:
         one = by_workers[1].rate
         ups = [f"{k} workers {r.rate / one:.2f}x" for k, r in sorted(by_workers.items()) if k > 1]
         lines.append("speed-up over 1 worker: " + (", ".join(ups) or "-"))
     return lines
+
+
+def alive(site: SiteServer) -> bool:
+    return site.process.is_running() and site.process.status() != psutil.STATUS_ZOMBIE
+
+
+def measured(root: Path, run: Callable[[str], Run]) -> tuple[Run, str]:
+    """One run against a site server of its own, which must live to the end of the run."""
+    with SiteServer(root) as site:
+        result = run(site.base_url)
+        if not alive(site):
+            raise SystemExit(f"the site server died during: {result.label}")
+        return result, site.base_url
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,22 +198,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.workers.split(",")]
     root = generate(args.pages, args.seed)
-    load = os.getloadavg()
-    with tempfile.TemporaryDirectory(prefix="akhbar-scale-bench-") as tmp, SiteServer(root) as site:
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="akhbar-scale-bench-") as tmp:
         work = Path(tmp)
         redis_process, redis_url = start_redis(work)
         try:
-            sitemap = f"{site.base_url}/sitemap.xml"
-            runs = [standalone(sitemap, work)]
-            for workers in counts:
-                runs.append(distributed(workers, sitemap, redis_url, work))
-                print(f"{runs[-1].label}: {runs[-1].rate:.1f} articles/s", file=sys.stderr)
-            runs += replays(work, site.base_url)
+            reference, crawled_base = measured(root, lambda base: standalone(base, work))
+            runs = [reference]
+            for k in counts:
+                run, _ = measured(root, partial(distributed, k, redis_url=redis_url, work=work))
+                runs.append(run)
+                print(f"{run.label}: {run.rate:.1f} articles/s", file=sys.stderr)
+            runs += replays(work, crawled_base)  # the WARC records name the reference's host
         finally:
             redis_process.terminate()
             redis_process.wait(timeout=10)
     lines = report(runs, args.pages)
-    lines[0] = lines[0].split(" (load")[0] + f" (load average before: {load[0]:.1f})"
+    lines[0] = lines[0].split(" (load")[0] + f" (1-minute load average before: {load:.1f})"
     print("\n".join(lines))
     return 0
 

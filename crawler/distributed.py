@@ -4,10 +4,10 @@ Any number of crawler processes, on any number of hosts, run the same spider and
 - the frontier: scrapy-redis's scheduler queue (`<prefix>:news:requests`);
 - a seen-URL set per *round* (`<prefix>:news:seen:<round>`): the first worker to start creates
   the round (SET NX with a REDIS_ROUND_SECONDS expiry), later workers join it. The set holds
-  scrapy-redis request fingerprints and expires REDIS_ROUND_SECONDS after the round's last
-  activity, so Redis holds the URLs of one or two rounds, never the whole history. Discovery
+  scrapy-redis request fingerprints and expires 2 x REDIS_ROUND_SECONDS after the round's last
+  enqueue, so Redis holds the URLs of one or two rounds, never the whole history. Discovery
   documents (feeds, sitemaps, listings) go through it too: each is read once per round;
-- the archive's known URLs (`<prefix>:known`, 8-byte digests) that `akhbar ingest` publishes,
+- the archive's known URLs (`<prefix>:known`, 64-bit digests) that `akhbar ingest` publishes,
   so workers skip archived articles without the archive file (RedisKnownUrlsMiddleware);
 - the extracted articles: ArticleQueuePipeline LPUSHes them to `<prefix>:articles`, and the
   one `akhbar ingest` beside the archive moves each batch to `<prefix>:articles:processing`
@@ -27,7 +27,7 @@ import socket
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any, Self
 
@@ -344,6 +344,7 @@ class Ingester:
         self.processing = f"{prefix}:articles:processing"
         self.failed = f"{prefix}:articles:failed"
         self.known = f"{prefix}:known"
+        self.workers = f"{prefix}:workers"
         self.outcomes: Counter[str] = Counter()
 
     def recover(self) -> int:
@@ -395,17 +396,23 @@ class Ingester:
         ack.execute()
 
     def run(self, batch_size: int = 100, wait: int = 1, idle_exit: float = 0) -> Counter[str]:
-        """Drain until stopped, or until the queue stayed empty `idle_exit` seconds (if > 0)."""
+        """Drain until stopped, or (idle_exit > 0) until for `idle_exit` seconds the queue
+        stayed empty and no crawler worker was busy (their heartbeats in `<prefix>:workers`)."""
         self.recover()
         self.publish_known()
-        quiet_since = time.monotonic()
+        last_article = time.time()
         while True:
             batch = self.take(batch_size, wait)
             if batch:
                 self.store(batch)
-                quiet_since = time.monotonic()
-            elif idle_exit and time.monotonic() - quiet_since >= idle_exit:
+                last_article = time.time()
+            elif idle_exit and time.time() - max(last_article, self.last_heartbeat()) >= idle_exit:
                 return self.outcomes
+
+    def last_heartbeat(self) -> float:
+        """When a crawler worker last said it was busy (0 when none is registered)."""
+        beats: dict[Any, Any] = self.server.hgetall(self.workers)
+        return max((float(stamp) for stamp in beats.values()), default=0.0)
 
 
 def _text(value: bytes | str) -> str:
@@ -421,8 +428,3 @@ def _decoded(batch: Iterable[bytes]) -> tuple[list[Fetch], list[bytes]]:
             logger.error("unreadable queued article (kept in the failed list): %s", exc)
             bad.append(payload)
     return fetches, bad
-
-
-def queue_lengths(server: redis.Redis, prefix: str = "akhbar") -> Iterator[tuple[str, int]]:
-    for name in ("articles", "articles:processing", "articles:failed"):
-        yield name, int(server.llen(f"{prefix}:{name}"))

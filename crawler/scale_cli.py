@@ -148,7 +148,8 @@ def ingest_warc(
     "idle_exit",
     default=0.0,
     metavar="SECONDS",
-    help="Stop once the queue stayed empty this long (default: run until stopped).",
+    help="Stop once, this long, the queue stayed empty and no crawler was busy "
+    "(default: run until stopped).",
 )
 @click.option(
     "--prefix", default="akhbar", show_default=True, help="REDIS_KEY_PREFIX of the crawl."

@@ -59,7 +59,7 @@ def _crawl_round(site: FixtureSite, redis_url: str, tmp_path: Path) -> list[dict
         for n in (1, 2)
     ]  # fmt: skip
     ingester = [sys.executable, "-c", INGEST, "--redis", redis_url,
-                "--archive", str(tmp_path / "archive.db"), "--exit-when-idle", "8"]  # fmt: skip
+                "--archive", str(tmp_path / "archive.db"), "--exit-when-idle", "10"]  # fmt: skip
     results = _run_together([*workers, ingester])
     for result in results:
         assert result.returncode == 0, result.stdout + result.stderr
