@@ -1,20 +1,11 @@
 """Distributed crawling through one Redis (`akhbar crawl --redis URL`; docs/scale.md).
 
-Any number of crawler processes, on any number of hosts, run the same spider and share:
-- the frontier: scrapy-redis's scheduler queue (`<prefix>:news:requests`);
-- a seen-URL set per *round* (`<prefix>:news:seen:<round>`): the first worker to start creates
-  the round (SET NX with a REDIS_ROUND_SECONDS expiry), later workers join it. The set holds
-  scrapy-redis request fingerprints and expires 2 x REDIS_ROUND_SECONDS after the round's last
-  enqueue, so Redis holds the URLs of one or two rounds, never the whole history. Discovery
-  documents (feeds, sitemaps, listings) go through it too: each is read once per round;
-- the archive's known URLs (`<prefix>:known`, 64-bit digests) that `akhbar ingest` publishes,
-  so workers skip archived articles without the archive file (RedisKnownUrlsMiddleware);
-- the extracted articles: ArticleQueuePipeline LPUSHes them to `<prefix>:articles`, and the
-  one `akhbar ingest` beside the archive moves each batch to `<prefix>:articles:processing`
-  (LMOVE), commits it to SQLite, then removes it (the ack): an ingester killed between the two
-  finds the batch again at its next start and stores it again (the archive dedups by hash).
-A worker waits, idle, while any other worker of the round is still busy (RoundExtension),
-since that worker may still discover URLs for everybody.
+Crawler processes on any number of hosts share, through Redis: the frontier (scrapy-redis's
+queue); a seen set per *round* that expires on its own (RoundScheduler); the archive's known
+URLs, so workers skip archived articles without the archive file (RedisKnownUrlsMiddleware);
+and the extracted articles, queued by ArticleQueuePipeline and written by the one
+`akhbar ingest` beside the archive with a reliable-queue acknowledgement (Ingester).
+RoundExtension keeps idle workers open while another is busy and shares discovery health.
 """
 
 from __future__ import annotations
@@ -290,13 +281,8 @@ class RedisKnownUrlsMiddleware:
 def encode_fetch(fetch: Fetch) -> bytes:
     article = asdict(fetch.article)
     warc = asdict(fetch.warc) if fetch.warc else None
-    data = {
-        "article": article,
-        "status": fetch.status,
-        "fetched_at": fetch.fetched_at,
-        "warc": warc,
-    }
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    data = {"article": article, "status": fetch.status, "fetched_at": fetch.fetched_at}
+    return json.dumps({**data, "warc": warc}, ensure_ascii=False).encode("utf-8")
 
 
 def decode_fetch(payload: bytes) -> Fetch:
