@@ -57,6 +57,15 @@ PROMPTS = _rx(
     r"^(?:j[’']aime(?: ça)?|like this|me gusta)\s*:?$|^(?:chargement|loading)…?\.{0,3}$",
     r"^votre adresse (?:e-mail|de messagerie) ne sera pas publiée",
     r"^your email address will not be published",
+    r"^tu (?:dirección de )?(?:correo|e-?mail)(?: electrónico)? no (?:será|se) publica",
+    r"^(?:لن يتم نشر|لن يُنشر|لن ينشر) (?:عنوان )?بريدك",
+    r"^(?:les champs|required fields|los campos)(?: obligatoires| obligatorios)? (?:sont|are|están)"
+    r" (?:indiqués|marked|marcados|señalados)",
+    r"^(?:publicar|enviar|publier|envoyer|post|submit|إرسال|ارسال|نشر) (?:el |le |un |the )?"
+    r"(?:comentario|commentaire|comment|التعليق)$",
+    r"^(?:responder|répondre|reply|رد|الرد|ردّ)$",
+    r"^(?:guarda|enregistrer|save) (?:mi|mon|my) (?:nombre|nom|name)\b.{0,200}$",
+    r"^(?:.{2,40}) (?:dice|says)\s*:$",
     r"^cette image sera automatiquement bloquée",
     r"^thanks? (?:you )?for reporting",
     r"^gracias por (?:informar|reportar|denunciar)",
@@ -109,6 +118,22 @@ SECTION_ENDS = _rx(
     r"^(?:اقرأ|إقرأ) (?:أيضا|أيضاً|ايضا)\s*:?$",
     r"^(?:الكلمات المفتاحية|كلمات مفتاحية|mots-clés|mots clés|tags|étiquettes|etiquetas)\s*:?$",
 )
+# Headings that open a comment section or its form (fr/en/es/ar): "Comentarios", "3 comentarios",
+# "2 réflexions sur « … »", "Deja una respuesta", "Leave a Reply", "تعليق واحد على …".
+_COUNT = r"(?:\d+|[٠-٩]+|une?|one|una?|no|aucun|sin)"
+_ABOUT = r"(?:\s*\(\d+\))?(?:\s+(?:sur|à|on|to|en|sobre|a)\s+.{1,160})?"
+COMMENT_HEADING = _rx(
+    r"^(?:commentaires?|comments?|comentarios?)(?:\s*\(\d+\))?\s*:?$",
+    rf"^{_COUNT}\s+(?:commentaires?|comments?|comentarios?|réactions?|réflexions?|réponses?|"
+    rf"responses?|replies|respuestas?|thoughts?|opiniones){_ABOUT}\s*:?$",
+    r"^(?:laisser|ajouter|poster|publier|écrire|enregistrer) (?:un|votre) (?:commentaire|réponse)",
+    r"^laisser une réponse$|^(?:leave|post|add|write) (?:a|your) (?:comment|reply|response)",
+    r"^(?:deja|dejar|escribe|añade|publica|publicar|envía|enviar) (?:un|tu|su|una) "
+    r"(?:comentario|respuesta)",
+    r"^(?:(?:[\d٠-٩]+ )?(?:التعليقات|تعليقات|تعليق|تعليقا)|تعليق واحد|تعليقان|تعليقات الزوار|"
+    r"تعليقات القراء|لا توجد تعليقات)(?:\s+على\s+.{1,200})?\s*:?$",
+    r"^(?:أضف|اضف|اترك|أترك|اكتب|أكتب) (?:تعليقك|تعليقا|تعليقاً|تعليق|ردا|رداً|رد)\s*:?$",
+)
 SIGNATURE = _rx(
     r"^(?:la )?rédaction(?:\s+\w+)?(?:\s*\([^)]{1,80}\))?\.?$",
     r"^(?:the )?editorial (?:team|staff|board)(?:\s*\([^)]{1,80}\))?\.?$",
@@ -146,6 +171,12 @@ def norm(text: str) -> str:
     return " ".join(re.findall(r"\w+", text))
 
 
+def is_comment_heading(text: str) -> bool:
+    """Does this short text open a comment section or a comment form?"""
+    text = " ".join(text.split()).strip(" :")
+    return 0 < len(text) <= 200 and not text.endswith(".") and bool(COMMENT_HEADING.search(text))
+
+
 def strip_ticker(line: str) -> str:
     """`line` without its run of headlines separated by no-break spaces (a text-run news ticker)."""
     parts = TICKER_SEP.split(line)
@@ -177,7 +208,7 @@ def cut_sections(lines: list[str], extra_cuts: Sequence[re.Pattern[str]] = ()) -
         text = line.strip()
         if any(p.search(text) for p in extra_cuts):
             return lines[:index]
-        if len(text) <= 80 and SECTION_ENDS.search(text):
+        if (len(text) <= 80 and SECTION_ENDS.search(text)) or is_comment_heading(text):
             if seen >= CUT_MIN_CHARS:
                 return lines[:index]
             lines = [*lines[:index], "", *lines[index + 1 :]]

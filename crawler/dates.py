@@ -79,7 +79,7 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 # "- 22:34", "à 15h38", ", 10:05", "a las 10:05", "الساعة 15:20", "at 9:30 pm"
 _TIME = (
     r"(?:\s*(?:-|–|à|a|,|at|a las|على الساعة|الساعة|\|)?\s*"
-    r"(?P<hour>[01]?\d|2[0-3])\s*[:hH]\s*(?P<minute>[0-5]\d)(?:\s*:\s*[0-5]\d)?"
+    r"(?P<hour>[01]?\d|2[0-3])\s*[:hH]\s*(?P<minute>[0-5]\d)(?:\s*:\s*(?P<second>[0-5]\d))?"
     r"(?:\s*(?P<ampm>am|pm|AM|PM))?)?"
 )
 _NUMERIC = re.compile(
@@ -88,7 +88,7 @@ _NUMERIC = re.compile(
 )
 _ISO_DAY = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
-    r"(?:[T ](?P<hour>[01]\d|2[0-3]):(?P<minute>[0-5]\d))?(?!\d)"
+    r"(?:[T ](?P<hour>[01]\d|2[0-3]):(?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?)?(?!\d)"
 )
 _NAMED = re.compile(
     r"(?<!\w)(?P<day>[0-3]?\d)(?:er|º)?\s+(?:de\s+)?(?P<mname>"
@@ -109,9 +109,13 @@ def month_number(name: str) -> int | None:
     return _MONTH_BY_NAME.get(name.strip().rstrip(".").lower())
 
 
-def _build(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> str | None:
+def _build(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> str | None:
     try:
-        moment = datetime.combine(date(year, month, day), time(hour, minute), tzinfo=LOCAL_TZ)
+        moment = datetime.combine(
+            date(year, month, day), time(hour, minute, second), tzinfo=LOCAL_TZ
+        )
     except ValueError:
         return None
     return moment.isoformat()
@@ -121,12 +125,13 @@ def _from_match(match: re.Match[str], month: int) -> str | None:
     groups = match.groupdict()
     hour = int(groups["hour"]) if groups.get("hour") else 0
     minute = int(groups["minute"]) if groups.get("minute") else 0
+    second = int(groups["second"]) if groups.get("second") and groups.get("hour") else 0
     ampm = (groups.get("ampm") or "").lower()
     if ampm == "pm" and hour < 12:
         hour += 12
     elif ampm == "am" and hour == 12:
         hour = 0
-    return _build(int(groups["year"]), month, int(groups["day"]), hour, minute)
+    return _build(int(groups["year"]), month, int(groups["day"]), hour, minute, second)
 
 
 def parse_date_text(text: str) -> str | None:
@@ -167,6 +172,34 @@ def normalize_iso(value: str | None) -> str | None:
 def has_time(iso: str | None) -> bool:
     """Does this ISO value say more than the day (a time other than midnight)?"""
     return bool(iso) and "T00:00:00" not in str(iso)
+
+
+def precision(iso: str) -> int:
+    """How much an ISO value says: 0 the day only, 1 the minute, 2 the second (or finer)."""
+    moment = datetime.fromisoformat(iso)
+    if moment.second or moment.microsecond:
+        return 2
+    return 1 if moment.hour or moment.minute else 0
+
+
+def more_precise(first: str, other: str | None) -> str:
+    """`other` when it names the same moment as `first`, only more precisely (the seconds where
+    `first` stops at the minute, a time where `first` has only the day); else `first`."""
+    if not other:
+        return first
+    try:
+        mine, theirs = datetime.fromisoformat(first), datetime.fromisoformat(other)
+        level, finer = precision(first), precision(other)
+    except ValueError:
+        return first
+    if finer <= level:
+        return first
+    local = theirs.astimezone(mine.tzinfo) if mine.tzinfo else theirs
+    if level == 0:
+        same = mine.date() in (local.date(), theirs.date())
+    else:
+        same = local.replace(second=0, microsecond=0) == mine.replace(second=0, microsecond=0)
+    return other if same else first
 
 
 def is_date_line(line: str) -> bool:

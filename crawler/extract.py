@@ -27,7 +27,7 @@ from lxml.html import HtmlElement
 
 from archive.models import Article
 from crawler.boilerplate import clean_lines
-from crawler.dates import normalize_iso
+from crawler.dates import more_precise, normalize_iso
 from crawler.extraction_authors import split_authors
 from crawler.extraction_dom import (
     drop_boilerplate,
@@ -44,6 +44,7 @@ from crawler.extraction_dom import (
 )
 from crawler.extraction_meta import Metadata, hint_date, read_metadata, text_date
 from crawler.extraction_pages import SourceCopy, refusal, source_copy
+from crawler.extraction_sections import drop_comment_sections, restore_subheadings
 from crawler.language import detect_language
 from crawler.outlets import ExtractionHints, Outlet
 
@@ -95,6 +96,7 @@ def clean_tree(root: HtmlElement, hints: ExtractionHints) -> HtmlElement:
     unwrap_layout_tables(tree)
     strip_ticker_runs(tree)
     drop_boilerplate(tree, keep)
+    drop_comment_sections(tree, keep)
     drop_link_lists(tree, keep)
     return tree
 
@@ -109,7 +111,7 @@ def raw_body(tree: HtmlElement, url: str | None, hints: ExtractionHints) -> str:
         text = trafilatura.extract(
             tree, url=url, **{**TRAFILATURA_OPTIONS, "favor_precision": False}
         )
-    return text or ""
+    return restore_subheadings(tree, text) if text else ""
 
 
 def clean_body(
@@ -130,12 +132,12 @@ def _published(
     htmldate (markup and URL only)."""
     hinted = hint_date(root, hints)
     if hinted:
-        return hinted
+        return more_precise(hinted, meta.published)
     if source and source.published:
         return source.published
     if meta.published:
         return meta.published
-    found = text_date(root)
+    found = text_date(root, meta.title)
     if found:
         return found
     try:

@@ -11,6 +11,7 @@ from lxml.html import HtmlElement
 from crawler.boilerplate import BYLINE, norm
 from crawler.dates import month_number
 from crawler.extraction_dom import element_text, glued_bylines, select
+from crawler.extraction_sections import in_comments, page_comment_sections
 
 BYLINE_SELECTORS = (
     '[itemprop="author"] [itemprop="name"]', '[itemprop="author"]', 'a[rel="author"]',
@@ -46,7 +47,7 @@ def split_authors(raw: Iterable[str]) -> tuple[str, ...]:
             continue
         value = AUTHOR_PREFIX.sub("", " ".join(value.split()))
         for name in AUTHOR_SPLIT.split(value):
-            name = AUTHOR_TAIL.sub("", AUTHOR_PREFIX.sub("", name.strip(" .-–—:")))
+            name = AUTHOR_TAIL.sub("", AUTHOR_PREFIX.sub("", name.strip(" .-–—:·•")))
             ok = 1 < len(name) <= 80 and not re.search(r"https?:|www\.|@|\d", name)
             ok = ok and month_number(name) is None and norm(name) not in WEEKDAYS
             if ok and norm(name) not in {norm(n) for n in names}:
@@ -62,8 +63,10 @@ def read_authors(
     found = split_authors(structured)
     if not found and meta_author and not meta_author.startswith("http"):
         found = split_authors([meta_author])
+    sections = page_comment_sections(root) if not found else []
     for selector in BYLINE_SELECTORS if not found else ():
-        texts = [element_text(el) for el in select(root, selector)[:3]]
+        elements = [el for el in select(root, selector) if not in_comments(el, sections)]
+        texts = [element_text(el) for el in elements[:3]]
         found = split_authors(t for t in texts if 0 < len(t) <= 120)
         if found:
             break
@@ -91,7 +94,7 @@ def byline_authors(lines: Iterable[str]) -> tuple[str, ...]:
     for line in lines:
         match = BYLINE_PREFIX.match(line)
         if match:
-            names = re.split(r"\s[-–—|]\s|\s*[\d٠-٩]", match["names"])[0]
+            names = re.split(r"\s[-–—|·•]\s|\s*[\d٠-٩]", match["names"])[0]
             return split_authors([names])
         if BYLINE.match(line):
             return split_authors([line])

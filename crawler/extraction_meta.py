@@ -18,9 +18,11 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from crawler.boilerplate import norm
-from crawler.dates import has_time, normalize_iso, parse_date_text
+from crawler.dates import is_date_line, more_precise, normalize_iso, parse_date_text
 from crawler.extraction_authors import headline_lines, read_authors
 from crawler.extraction_dom import element_text, select
+from crawler.extraction_sections import in_comments, page_comment_sections
+from crawler.extraction_sites import brand_names, registry_names, strip_site_suffix
 from crawler.outlets import ExtractionHints
 
 logger = logging.getLogger(__name__)
@@ -220,6 +222,7 @@ def _title(
     candidates += [t.text_content() for t in root.iter("title")][:1]
     for candidate in candidates:
         title = clean_title(candidate, sites)
+        title = strip_site_suffix(title, registry_names()) if title else None
         if title and len(title) >= 3:
             return title
     return None
@@ -232,16 +235,19 @@ def _published(
     found += [normalize_iso(_text(obj.get("datePublished"))) or "" for obj in articles]
     found.append(normalize_iso(meta(root, *DATE_META)) or "")
     marked = root.xpath('//*[@itemprop="datePublished"]|//abbr[contains(@class,"published")]')
+    sections = page_comment_sections(root)
     times = marked + root.xpath("//time[@pubdate]|//time")
-    for el in times[:1]:
+    for el in [t for t in times if not in_comments(t, sections)][:1]:
         value = el.get("content") or el.get("datetime") or el.get("title") or el.text_content()
         found.append(normalize_iso(value) or "")
     found += [normalize_iso(_text(obj.get("dateCreated"))) or "" for obj in articles]
     values = [v for v in found if v]
     if not values:
         return None
-    precise = [v for v in values if has_time(v) and v[:10] == values[0][:10]]
-    return precise[0] if precise and not has_time(values[0]) else values[0]
+    best = values[0]
+    for value in values[1:]:
+        best = more_precise(best, value)
+    return best
 
 
 def hint_date(root: HtmlElement, hints: ExtractionHints) -> str | None:
@@ -252,7 +258,7 @@ def hint_date(root: HtmlElement, hints: ExtractionHints) -> str | None:
     return None
 
 
-def text_date(root: HtmlElement) -> str | None:
+def text_date(root: HtmlElement, title: str | None = None) -> str | None:
     """A date written near the headline, or in an element whose class or id says it is one."""
     for line in headline_lines(root):
         value = parse_date_text(line)
@@ -262,12 +268,30 @@ def text_date(root: HtmlElement) -> str | None:
         '//*[contains(@class,"date") or contains(@class,"time") or contains(@class,"publish")'
         ' or contains(@id,"date") or contains(@class,"meta")]'
     )
+    sections = page_comment_sections(root)
     for el in root.xpath(xpath)[:40]:
+        if in_comments(el, sections):
+            continue
         text = element_text(el)
         if 0 < len(text) <= 120:
             value = parse_date_text(text)
             if value:
                 return value
+    return _dateline(root, title, sections)
+
+
+def _dateline(root: HtmlElement, title: str | None, sections: list[HtmlElement]) -> str | None:
+    """A short block that is only a date, among the blocks right after the one holding the
+    headline (a page whose headline is no <h1> and whose dateline has no class to say so)."""
+    key = norm(title or "")
+    if not key:
+        return None
+    blocks = [el for el in root.iter("div", "p", "span", "small", "time", "li", "td", "h2", "h3")]
+    start = next((i for i, el in enumerate(blocks) if norm(el.text_content()) == key), None)
+    for el in blocks[start + 1 : start + 12] if start is not None else ():
+        text = " ".join(el.text_content().split())
+        if 0 < len(text) <= 60 and is_date_line(text) and not in_comments(el, sections):
+            return parse_date_text(text)
     return None
 
 
@@ -339,7 +363,7 @@ def read_metadata(
     """Everything the page's markup says about the article (nothing read from the body text)."""
     ld = json_ld(root)
     articles = [obj for obj in ld if _types(obj) & ARTICLE_TYPES]
-    sites = site_names(root, url, ld, names)
+    sites = site_names(root, url, ld, names) | brand_names(root, url)
     title = _title(root, hints, articles, sites)
     og_type = (meta(root, "og:type") or "").lower()
     is_article = (

@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from conftest import ARTICLES, REFUSED, Recorded
 
 from bench.extraction_bench import score_page
 from crawler.extract import extract, extract_article, extract_text
 from crawler.language import detect_language
+from tests.extraction.conftest import ARTICLES, REFUSED, Recorded
 
 # One phrase per boilerplate family in the seeds (shared seeds/*.txt) and research section 3.
 SEED_BOILERPLATE = [
