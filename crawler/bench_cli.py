@@ -20,7 +20,8 @@ PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True}
 
 def _bench_main(module: str) -> Callable[[list[str] | None], int]:
     try:
-        return importlib.import_module(f"bench.{module}").main  # type: ignore[no-any-return]
+        main: Callable[[list[str] | None], int] = importlib.import_module(f"bench.{module}").main
+        return main
     except ModuleNotFoundError as exc:
         if exc.name not in ("bench", f"bench.{module}"):
             raise
@@ -43,14 +44,14 @@ def crawl(pages: int, seed: int) -> None:
     sys.exit(_bench_main("crawl_bench")(["--pages", str(pages), "--seed", str(seed)]))
 
 
-@bench.command(context_settings=PASS_THROUGH)
+@bench.command(context_settings=PASS_THROUGH, add_help_option=False)
 @click.pass_context
 def extraction(ctx: click.Context) -> None:
     """Extraction quality on recorded pages (arguments go to bench/extraction_bench.py)."""
     sys.exit(_bench_main("extraction_bench")(list(ctx.args)))
 
 
-@bench.command(context_settings=PASS_THROUGH)
+@bench.command(context_settings=PASS_THROUGH, add_help_option=False)
 @click.pass_context
 def scale(ctx: click.Context) -> None:
     """1 vs 2 distributed crawl workers (arguments go to bench/scale_bench.py)."""

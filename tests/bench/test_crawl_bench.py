@@ -1,0 +1,35 @@
+"""Smoke test of the crawl benchmark: it runs end to end on a small site and prints its ratios.
+
+Not a timed test: it asserts that every measurement happened and the report is complete, never
+that a figure reached a target.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bench import crawl_bench
+
+
+def test_crawl_bench_runs_and_prints_the_ratio_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert crawl_bench.main(["--pages", "40", "--sites", str(tmp_path / "sites")]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-1].startswith("ratios: akhbar/ceiling ")
+    ratios = re.findall(r"(\d+\.\d+)", lines[-1])
+    assert len(ratios) >= 3 and all(float(r) > 0 for r in ratios[:2])
+    table = "\n".join(lines)
+    for row in (
+        "download (bare Scrapy spider)",
+        "extraction + language",
+        "archive write",
+        "ceiling",
+        "naive",
+        "akhbar crawl, 20 pages",
+        "akhbar crawl, 40 pages",
+    ):
+        assert row in table, row
