@@ -16,7 +16,13 @@ from collections.abc import Collection, Iterator
 
 from lxml.html import HtmlElement
 
-from crawler.boilerplate import SECTION_ENDS, is_boilerplate_line, is_comment_heading, norm
+from crawler.boilerplate import (
+    CUT_MIN_CHARS,
+    SECTION_ENDS,
+    is_boilerplate_line,
+    is_comment_heading,
+    norm,
+)
 from crawler.extraction_dom import BLOCK_TAGS
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -83,7 +89,7 @@ def comment_sections(root: HtmlElement, keep: Collection[HtmlElement] = ()) -> l
         if any(heading is f or heading in f.iterdescendants() for f in found):
             continue
         start = _section_start(heading, keep)
-        if start in keep or start.xpath(".//h1"):
+        if start in keep or start.xpath(".//h1") or not _after_body(heading):
             continue
         found.append(start)
         for sibling in start.itersiblings():
@@ -106,6 +112,22 @@ def page_comment_sections(root: HtmlElement) -> list[HtmlElement]:
     if found is None:
         found = _PAGE_SECTIONS[root] = comment_sections(root)
     return found
+
+
+LONG_RUNS_BEFORE = "preceding::text()[string-length(normalize-space(.)) >= 80]"
+
+
+def _after_body(heading: HtmlElement, least: int = CUT_MIN_CHARS) -> bool:
+    """Does body text come before the heading (`least` characters in runs of 80 or more)?
+    A "3 Comments" link in the byline row, above the article, opens no comment section."""
+    size = 0
+    for run in reversed(
+        heading.xpath("preceding::text()[string-length(normalize-space(.)) >= 80]")
+    ):
+        size += len(run.strip())
+        if size >= least:
+            return True
+    return False
 
 
 def _tokens(el: HtmlElement) -> set[str]:

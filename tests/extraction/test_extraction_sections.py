@@ -147,7 +147,7 @@ def test_comment_form_chrome_lines(line: str) -> None:
 
 def test_a_comment_section_without_class_names_is_dropped_with_its_form() -> None:
     root = parse_html(
-        f"<article><h1>Titre</h1><p>{BODY}</p><section><h2>Comentarios</h2>"
+        f"<article><h1>Titre</h1><p>{BODY}</p><p>{BODY2}</p><section><h2>Comentarios</h2>"
         "<article><p><b>Lucía</b> 21 de mayo de 2024</p><p>Muy buena noticia.</p></article>"
         "</section><div><h3>Deja una respuesta</h3><form><textarea></textarea></form></div>"
         "</article>"
@@ -160,7 +160,7 @@ def test_a_comment_section_without_class_names_is_dropped_with_its_form() -> Non
 
 def test_a_comment_heading_inside_the_article_takes_the_blocks_after_it() -> None:
     root = parse_html(
-        f"<div class='x'><h1>Titre</h1><p>{BODY}</p><h3>3 comentarios</h3>"
+        f"<div class='x'><h1>Titre</h1><p>{BODY}</p><p>{BODY2}</p><h3>3 comentarios</h3>"
         "<ol><li>Comentario uno</li></ol><form><textarea></textarea></form></div>"
     )
     assert root is not None
@@ -176,9 +176,18 @@ def test_a_comment_heading_never_takes_the_headline_block() -> None:
     assert BODY in root.text_content()
 
 
+def test_a_comments_link_above_the_article_opens_no_section() -> None:
+    root = parse_html(
+        f"<div><span>3 Comments</span><div>5 min read</div></div><div><p>{BODY}</p>"
+        f"<p>{BODY2}</p></div>"
+    )
+    assert root is not None
+    assert comment_sections(root) == []
+
+
 def test_commenters_are_never_authors() -> None:
     root = parse_html(
-        "<div><span class='author'>Rédaction 24h</span><p>Texte</p></div>"
+        f"<div><span class='author'>Rédaction 24h</span><p>{BODY}</p><p>{BODY2}</p></div>"
         "<ol class='comment-list'><li><div class='comment-author'><b class='fn'>Pedro</b></div>"
         "</li></ol><div><h3>Commentaires</h3><div><span class='fn'>Ana</span></div></div>"
     )
@@ -190,6 +199,7 @@ def test_commenters_are_never_authors() -> None:
 
 def test_a_comment_date_is_not_the_article_date() -> None:
     root = parse_html(
+        f"<p>{BODY}</p><p>{BODY2}</p>"
         "<div><h3>2 Comments</h3><div><time datetime='2025-02-03T18:12:00Z'>Feb 3</time>"
         "<span class='date'>February 3, 2025 at 6:12 pm</span></div></div>"
     )
