@@ -13,7 +13,7 @@ import logging
 import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Self
 
@@ -52,7 +52,9 @@ class ExtractionPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        return cls(crawler, settings.getint("EXTRACT_WORKERS"), settings.getint("EXTRACT_MAX_PENDING"))
+        return cls(
+            crawler, settings.getint("EXTRACT_WORKERS"), settings.getint("EXTRACT_MAX_PENDING")
+        )
 
     def open_spider(self) -> None:
         self.pool = _pool(self.workers)
@@ -102,7 +104,14 @@ class ExtractionPipeline:
 
 
 class ArchivePipeline:
-    """Writes extracted articles to the archive, ARCHIVE_BATCH_SIZE per transaction."""
+    """Writes extracted articles to the archive, ARCHIVE_BATCH_SIZE per transaction.
+
+    The writes run in a thread of their own that owns the archive connection: SQLite and the
+    near-duplicate index work there while the reactor keeps downloading and feeding the
+    extraction workers. One batch is written at a time; the item that fills a batch waits for
+    that batch's transaction (and any before it), so memory stays bounded and a write error
+    still surfaces on an item.
+    """
 
     def __init__(self, crawler: Crawler, path: str, batch_size: int, flush_seconds: float) -> None:
         self.crawler = crawler
@@ -112,6 +121,8 @@ class ArchivePipeline:
         self.batch: list[PageItem] = []
         self.last_flush = time.monotonic()
         self.archive: Archive | None = None
+        self.writer: ThreadPoolExecutor | None = None
+        self.writing = asyncio.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -120,34 +131,42 @@ class ArchivePipeline:
         if not path:
             raise NotConfigured("ARCHIVE_PATH is not set")
         return cls(
-            crawler, path, settings.getint("ARCHIVE_BATCH_SIZE"), settings.getfloat("ARCHIVE_FLUSH_SECONDS")
+            crawler,
+            path,
+            settings.getint("ARCHIVE_BATCH_SIZE"),
+            settings.getfloat("ARCHIVE_FLUSH_SECONDS"),
         )
 
     def open_spider(self) -> None:
-        self.archive = Archive(self.path)
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
+        self.archive = self.writer.submit(Archive, self.path).result()
 
-    def close_spider(self) -> None:
-        self.flush()
-        if self.archive is not None:
-            self.archive.close()
+    async def close_spider(self) -> None:
+        await self.flush()
+        if self.writer is not None:
+            if self.archive is not None:
+                await asyncio.wrap_future(self.writer.submit(self.archive.close))
+            self.writer.shutdown(wait=True)
 
-    def process_item(self, item: PageItem) -> PageItem:
+    async def process_item(self, item: PageItem) -> PageItem:
         self.batch.append(item)
         due = time.monotonic() - self.last_flush >= self.flush_seconds
         if len(self.batch) >= self.batch_size or due:
-            self.flush()
+            await self.flush()
         return item
 
-    def flush(self) -> None:
-        if not self.batch or self.archive is None:
+    async def flush(self) -> None:
+        if not self.batch or self.archive is None or self.writer is None:
             return
         batch, self.batch = self.batch, []
         self.last_flush = time.monotonic()
-        results = self.archive.add_many(
+        fetches = [
             Fetch(i.article, status=i.status, fetched_at=i.fetched_at, warc=i.warc)
             for i in batch
             if i.article is not None
-        )
+        ]
+        async with self.writing:
+            results = await asyncio.wrap_future(self.writer.submit(self.archive.add_many, fetches))
         for item, result in zip(batch, results, strict=True):
             self._count(item.outlet, f"articles_{result.outcome.value}")
         self._count_total(results)
