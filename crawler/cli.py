@@ -340,11 +340,12 @@ def _outlet_runs(archive_path: Path, limit: int) -> list[OutletRunRecord]:
 def _mount_optional_commands() -> None:
     """Commands owned by other modules: archive browsing/export, the outlet registry."""
     from archive.cli import ARCHIVE_COMMANDS
+    from crawler.bench_cli import bench
     from crawler.outlets_cli import outlets
+    from crawler.scale_cli import SCALE_COMMANDS
 
-    for command in ARCHIVE_COMMANDS:
+    for command in [*ARCHIVE_COMMANDS, *SCALE_COMMANDS, outlets, bench]:
         cli.add_command(command)
-    cli.add_command(outlets)
 
 
 _mount_optional_commands()
