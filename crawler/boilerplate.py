@@ -121,7 +121,8 @@ SECTION_ENDS = _rx(
 # Headings that open a comment section or its form (fr/en/es/ar): "Comentarios", "3 comentarios",
 # "2 réflexions sur « … »", "Deja una respuesta", "Leave a Reply", "تعليق واحد على …".
 _COUNT = r"(?:\d+|[٠-٩]+|une?|one|una?|no|aucun|sin)"
-_ABOUT = r"(?:\s*\(\d+\))?(?:\s+(?:sur|à|on|to|en|sobre|a)\s+.{1,160})?"
+_QUOTED = r"[«“\"‘'„].{1,160}"  # WordPress quotes the post's title: 2 réflexions sur « … »
+_ABOUT = rf"(?:\s*\(\d+\))?(?:\s+(?:sur|à|on|to|en|sobre|a)\s+{_QUOTED})?"
 COMMENT_HEADING = _rx(
     r"^(?:commentaires?|comments?|comentarios?)(?:\s*\(\d+\))?\s*:?$",
     rf"^{_COUNT}\s+(?:commentaires?|comments?|comentarios?|réactions?|réflexions?|réponses?|"
@@ -130,8 +131,8 @@ COMMENT_HEADING = _rx(
     r"^laisser une réponse$|^(?:leave|post|add|write) (?:a|your) (?:comment|reply|response)",
     r"^(?:deja|dejar|escribe|añade|publica|publicar|envía|enviar) (?:un|tu|su|una) "
     r"(?:comentario|respuesta)",
-    r"^(?:(?:[\d٠-٩]+ )?(?:التعليقات|تعليقات|تعليق|تعليقا)|تعليق واحد|تعليقان|تعليقات الزوار|"
-    r"تعليقات القراء|لا توجد تعليقات)(?:\s+على\s+.{1,200})?\s*:?$",
+    rf"^(?:(?:[\d٠-٩]+ )?(?:التعليقات|تعليقات|تعليق|تعليقا)|تعليق واحد|تعليقان|تعليقات الزوار|"
+    rf"تعليقات القراء|لا توجد تعليقات)(?:\s+على\s+{_QUOTED})?\s*:?$",
     r"^(?:أضف|اضف|اترك|أترك|اكتب|أكتب) (?:تعليقك|تعليقا|تعليقاً|تعليق|ردا|رداً|رد)\s*:?$",
 )
 SIGNATURE = _rx(

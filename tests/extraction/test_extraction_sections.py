@@ -110,7 +110,7 @@ def test_a_heading_already_in_the_text_is_not_repeated() -> None:
         "Deja una respuesta", "Deja un comentario", "Commentaires (4)", "3 réactions",
         "2 réflexions sur « Un titre »", "Laisser un commentaire", "2 Comments",
         "One thought on “A headline”", "Leave a Reply", "التعليقات", "3 تعليقات",
-        "تعليق واحد على خبر", "أضف تعليقا", "اترك رداً",
+        "تعليق واحد على “خبر”", "أضف تعليقا", "اترك رداً", "3 Responses to \"A headline\"",
     ],
 )  # fmt: skip
 def test_comment_headings_in_four_languages(text: str) -> None:
@@ -123,6 +123,9 @@ def test_comment_headings_in_four_languages(text: str) -> None:
         "Comentarios de los expertos sobre la ley de datos personales.",
         "Les réactions se multiplient après l'annonce",
         "Réponses du ministère",
+        "Une réponse à la crise du logement",
+        "One response to the crisis",
+        "Un comentario sobre la ley",
         "Comments on the draft law were due on Friday.",
         "تعليقات المسؤولين على القرار كانت إيجابية.",
     ],
