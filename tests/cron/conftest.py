@@ -1,10 +1,15 @@
-"""Fixtures for the cron tests: fault-site servers stopped after each test, archive queries."""
+"""Fixtures for the cron tests: fault-site servers stopped after each test, archive queries.
+
+Every connection here is closed explicitly (`closing`), never left to the garbage collector: a
+connection closed late, while a crawl writes, is another process closing the archive under it.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +51,7 @@ def outlets_file(path: Path, sites: dict[str, FaultSite], listing: bool = False)
 
 def outlet_row(archive: Path, outlet: str | None = None, run: int = -1) -> dict[str, Any]:
     """counters + errors of one run (default: the last) of one outlet (default: the only one)."""
-    with sqlite3.connect(archive) as db:
+    with closing(sqlite3.connect(archive)) as db:
         where, params = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
         rows = db.execute(
             f"SELECT run_id, counters, errors FROM run_outlets {where} ORDER BY run_id", params
@@ -56,10 +61,10 @@ def outlet_row(archive: Path, outlet: str | None = None, run: int = -1) -> dict[
 
 
 def article_urls(archive: Path) -> list[str]:
-    with sqlite3.connect(archive) as db:
+    with closing(sqlite3.connect(archive)) as db:
         return [u for (u,) in db.execute("SELECT url FROM article_urls ORDER BY url")]
 
 
 def integrity(archive: Path) -> str:
-    with sqlite3.connect(archive) as db:
+    with closing(sqlite3.connect(archive)) as db:
         return str(db.execute("PRAGMA integrity_check").fetchone()[0])

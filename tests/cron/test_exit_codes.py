@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def test_a_second_concurrent_crawl_exits_75_at_once(concurrent: Concurrent) -> N
     )
     assert second.stdout == ""
     assert concurrent.second_seconds < 15  # no crawling: the time is interpreter start-up
-    with sqlite3.connect(concurrent.archive) as db:
+    with closing(sqlite3.connect(concurrent.archive)) as db:
         assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
 
 

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import psutil
@@ -19,12 +20,16 @@ from tests.faults.faultsite import AKHBAR, FAST, FaultSite, akhbar, crawl
 from .conftest import article_urls, integrity
 
 ARTICLES = 40
-SLOW = ("--set", "ARCHIVE_BATCH_SIZE=1", "--set", "CONCURRENT_REQUESTS=2")
+# Few downloads at once, and none while a page waits for extraction: the kill lands mid-way.
+SLOW = (
+    *("--set", "ARCHIVE_BATCH_SIZE=1", "--set", "CONCURRENT_REQUESTS=2"),
+    *("--set", "SCRAPER_SLOT_MAX_ACTIVE_SIZE=1"),
+)
 
 
 def _archived(archive: Path) -> int:
     try:
-        with sqlite3.connect(f"file:{archive}?mode=ro", uri=True, timeout=5) as db:
+        with closing(sqlite3.connect(f"file:{archive}?mode=ro", uri=True, timeout=5)) as db:
             return int(db.execute("SELECT count(*) FROM article_urls").fetchone()[0])
     except sqlite3.OperationalError:
         return 0  # not created yet
@@ -83,7 +88,7 @@ def test_a_killed_crawl_resumes_without_loss_or_duplicates(
     assert refetched == set()  # nothing committed before the kill is downloaded again
     expected = {f"{site.base}/news/ok-{i}.html" for i in range(1, ARTICLES + 1)}
     assert set(article_urls(archive)) == expected
-    with sqlite3.connect(archive) as db:
+    with closing(sqlite3.connect(archive)) as db:
         assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == ARTICLES
         statuses = [s for (s,) in db.execute("SELECT status FROM runs ORDER BY id")]
     assert integrity(archive) == "ok"

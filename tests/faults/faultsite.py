@@ -173,6 +173,15 @@ class FaultSite:
             f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{subs}</sitemapindex>'
         ).encode()
 
+    def listing(self, page: int) -> bytes:
+        """A section page: the first half of the articles on page 1, the rest on page 2."""
+        paths = self.article_paths()
+        half = (len(paths) + 1) // 2
+        links = paths[:half] if page == 1 else paths[half:]
+        anchors = "".join(f'<li><a href="{p}">{p}</a></li>' for p in links)
+        more = '<a rel="next" href="/list-2.html">Suivant</a>' if page == 1 else ""
+        return f"<html><body><ul>{anchors}</ul>{more}</body></html>".encode()
+
     def sitemap(self, paths: Sequence[str]) -> bytes:
         urls = "".join(f"<url><loc>{self.base}{p}</loc></url>" for p in paths)
         return (
@@ -237,9 +246,11 @@ class _Handler(BaseHTTPRequestHandler):
                 ENTITY_BOMB + b"<rss><channel><item><link>&lol9;</link></item></channel></rss>"
             ),
             "/feed-bad.xml": lambda: b"\x89PNG this is no feed <<<>>> \x00",
+            "/list.html": lambda: site.listing(1),
+            "/list-2.html": lambda: site.listing(2),
         }
         if path in documents:
-            kind = "text/plain" if path.endswith(".txt") else "application/xml"
+            kind = {".txt": "text/plain", "html": "text/html"}.get(path[-4:], "application/xml")
             return self.document(documents[path](), kind)
         name = path.removeprefix("/news/").removesuffix(".html")
         if path.startswith("/news/ok-") and name[3:].isdigit():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultRun]:
             *("--feed", f"{base}/feed.xml", "--feed", f"{base}/feed-bomb.xml"),
             *("--feed", f"{base}/feed-bad.xml", "--sitemap", f"{base}/sitemap.xml"),
         )
-        with sqlite3.connect(archive) as db:
+        with closing(sqlite3.connect(archive)) as db:
             counters, errors = db.execute("SELECT counters, errors FROM run_outlets").fetchone()
             rows = db.execute(
                 "SELECT u.url, a.language, a.text FROM article_urls u "
@@ -151,7 +152,7 @@ def test_hostile_and_malformed_xml_is_read_safely_and_counted(run: FaultRun) -> 
 
 
 def test_the_archive_is_intact_and_memory_stayed_bounded(run: FaultRun) -> None:
-    with sqlite3.connect(run.archive) as db:
+    with closing(sqlite3.connect(run.archive)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         status = db.execute("SELECT status FROM runs").fetchall()
     assert status == [("ok",)]
