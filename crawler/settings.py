@@ -88,7 +88,7 @@ DOWNLOADER_MIDDLEWARES = {
     # Conditional requests for feeds/sitemaps/listings; unchanged ones are not parsed again.
     "crawler.conditional.DiscoveryStateMiddleware": 60,
     # Scrapy's retries, replaced by a subclass that honours Retry-After (capped).
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,  # type: ignore[dict-item]
     "crawler.middlewares.RetryAfterMiddleware": 550,
     # Just outside RedirectMiddleware (600): refuse redirect loops and redirects off the outlet.
     "crawler.middlewares.RedirectGuardMiddleware": 650,
