@@ -1,7 +1,7 @@
 """`akhbar`: the command line. Thin: parse options, call the library, print, exit with a code.
 
-Exit codes: 0 ok · 2 usage error · 3 some outlets failed · 4 could not run · 75 another crawl
-holds the archive (cron: try again later).
+Exit codes: 0 ok · 2 usage error · 3 some outlets failed · 4 could not run · 5 interrupted
+(SIGTERM) · 75 another crawl holds the archive (cron: try again later).
 """
 
 from __future__ import annotations

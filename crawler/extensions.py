@@ -50,6 +50,15 @@ def outlet_failed(counters: Mapping[str, int], errors: Mapping[str, int]) -> boo
     return blocked or counters.get("discovery_ok", 0) == 0
 
 
+def run_status(finish_reason: str, failed_outlets: list[str]) -> str:
+    """ok · partial (some outlets failed) · interrupted (SIGTERM, Ctrl-C) · failed."""
+    if finish_reason == "shutdown":
+        return "interrupted"
+    if finish_reason != "finished":
+        return "failed"
+    return "partial" if failed_outlets else "ok"
+
+
 class RunRecordExtension:
     def __init__(self, crawler: Crawler, path: str) -> None:
         self.crawler = crawler
@@ -103,9 +112,7 @@ class RunRecordExtension:
                     counters=counters,
                     errors=errors,
                 )
-            status = "ok" if reason == "finished" and not self.failed_outlets else "partial"
-            if reason not in ("finished", "shutdown"):
-                status = "failed"
+            status = run_status(reason, self.failed_outlets)
             archive.finish_run(self.run_id, status=status, finished_at=finished)
         self.crawler.stats.set_value("akhbar/run_id", self.run_id)
         self.crawler.stats.set_value("akhbar/run_status", status)

@@ -16,6 +16,7 @@ from crawler.spiders.news import NewsSpider
 EXIT_OK = 0
 EXIT_PARTIAL = 3  # the run finished, but some outlets failed (blocked, unreachable)
 EXIT_CANNOT_RUN = 4  # bad arguments, unreadable archive, crawl crashed
+EXIT_INTERRUPTED = 5  # stopped by SIGTERM or Ctrl-C; the next run picks up where it stopped
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another crawl holds the archive; cron tries again later
 
 
@@ -48,9 +49,8 @@ class CrawlReport:
 
     @property
     def exit_code(self) -> int:
-        if self.status == "ok":
-            return EXIT_OK
-        return EXIT_PARTIAL if self.status == "partial" else EXIT_CANNOT_RUN
+        codes = {"ok": EXIT_OK, "partial": EXIT_PARTIAL, "interrupted": EXIT_INTERRUPTED}
+        return codes.get(self.status, EXIT_CANNOT_RUN)
 
 
 def crawl_settings(request: CrawlRequest) -> Settings:
