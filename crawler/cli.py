@@ -191,6 +191,7 @@ COLUMNS = (
     ("revised", "articles_revised"),
     ("refused", "pages_refused"),
     ("skipped", "requests_skipped_known"),
+    ("queued", "articles_queued"),
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from archive.models import Article, WarcRef
 
@@ -14,7 +14,7 @@ class PageItem:
     url: str
     outlet: str
     status: int
-    body: bytes
+    body: bytes = field(repr=False)  # never in logs (Scrapy logs dropped items)
     encoding: str | None
     fetched_at: str
     article: Article | None = None

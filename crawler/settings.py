@@ -81,6 +81,12 @@ WARC_MAX_SIZE = 1024 * 1024 * 1024
 # Distributed crawling: a Redis URL (redis://host:6379/0) shared by every crawler process;
 # empty: a single-machine crawl. See docs/scale.md.
 REDIS_URL = ""
+# Every Redis key starts with it: one Redis can serve several akhbar setups.
+REDIS_KEY_PREFIX = "akhbar"
+# Distributed workers starting within this many seconds share one round (frontier, seen set).
+REDIS_ROUND_SECONDS = 3000
+# A distributed worker closes once the frontier is empty and nobody was busy this long.
+REDIS_IDLE_SECONDS = 10
 
 # --- robustness ----------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
