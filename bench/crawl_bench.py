@@ -288,9 +288,10 @@ def report(r: Results, mean_kb: float) -> list[str]:
         f"  site server (own process): {server_ms:.2f} ms CPU/page, "
         f"{full.server_cpu / full.wall:.0%} of a core during the crawl"
     )
+    naive_ms = r.naive.cpu_main * 1000 / max(1, r.naive.pages)
     lines.append(
-        f"  at the ceiling akhbar/naive would be {r.ceiling / r.naive.rate:.1f}x "
-        f"(naive: {1000 / r.naive.rate:.0f} ms wall/page on one thread)"
+        f"  naive: {naive_ms:.1f} CPU ms/page on one thread; CPU-bound akhbar/naive "
+        f"({r.cores} x {naive_ms:.1f} / {total_ms:.1f}) = {r.cores * naive_ms / total_ms:.1f}x"
     )
     growth = full.peak_rss / half.peak_rss if half.peak_rss else 0.0
     lines.append(

@@ -23,7 +23,7 @@ from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler, CrawlerProcess
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import Settings
 
@@ -94,7 +94,9 @@ class NaiveSpider(NewsSpider):
         extraction = extract_page(response.body, encoding, response.url, outlet)
         if extraction.article is not None:
             self.archive.add(extraction.article, status=response.status, fetched_at=now_iso())
-            self.crawler.stats.inc_value("naive/archived")  # type: ignore[union-attr]
+            self.crawler.stats.inc_value("naive/archived")
+        if not isinstance(response, TextResponse):
+            return
         for link in self.links.extract_links(response):
             url = canonical_url(link.url)
             if outlet.owns(url) and looks_like_article(url):  # the scheduler drops repeats

@@ -101,7 +101,7 @@ class Page:
 def plan(pages: int, seed: int) -> list[Page]:
     """The site's article pages, oldest first."""
     rng = random.Random(seed)
-    langs, weights = zip(*LANGS, strict=True)
+    langs, weights = [lang for lang, _ in LANGS], [weight for _, weight in LANGS]
     out = []
     for i in range(pages):
         when = EPOCH + timedelta(minutes=37 * i + rng.randrange(30))
