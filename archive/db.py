@@ -36,7 +36,6 @@ from archive.timeutil import utc_now
 __all__ = ["AddOutcome", "AddResult", "Archive", "Fetch", "SearchHit", "StoredArticle"]
 
 log = logging.getLogger(__name__)
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _FETCH_BATCH = 500
 _WRITER_CACHE_KIB = 64 * 1024  # index pages of a large archive stay in memory while ingesting
 
@@ -367,7 +366,8 @@ def _connect(path: Path, readonly: bool, timeout: float) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as error:
-        raise ArchiveUnreadable(f"cannot open archive {path}: {error}") from error
+        reason = "not an SQLite database" if "not a database" in str(error) else str(error)
+        raise ArchiveUnreadable(f"cannot open archive {path}: {reason}") from error
     return conn
 
 
@@ -381,13 +381,8 @@ def _unopenable(path: Path, readonly: bool) -> str | None:
         if not path.parent.is_dir():
             return f"directory {path.parent} does not exist"
         return None
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(_SQLITE_MAGIC))
-    except OSError as error:
-        return error.strerror or str(error)
-    if header and header != _SQLITE_MAGIC:
-        return "not an SQLite database"
+    # No header sniffing with open()/close(): closing any descriptor of the file drops the
+    # process's POSIX locks, SQLite's included. SQLite itself says "file is not a database".
     return None
 
 

@@ -36,7 +36,9 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     # because the server process has imported extraction once.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["crawler.worker"])
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=warm_up)
+    return ProcessPoolExecutor(
+        workers, mp_context=context, initializer=warm_up, initargs=(os.getpid(),)
+    )
 
 
 class ExtractionPipeline:

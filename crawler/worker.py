@@ -5,6 +5,10 @@ Kept apart from the pipeline so worker processes import only what extraction nee
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+
 from w3lib.encoding import html_to_unicode
 
 from crawler.extract import Extraction, extract
@@ -36,9 +40,25 @@ WARM_UP_PAGE = (
 )
 
 
-def warm_up() -> None:
-    """Worker initializer: load extraction's and language detection's models once, so the
-    first page a worker gets costs what any page costs (a page refused before language
-    detection would leave langdetect's profiles, ~1 s to load, for the first real article)."""
+def _exit_when_gone(crawl_pid: int, every: float = 1.0) -> None:
+    """A worker of a crawl killed with kill -9 would wait on its task queue forever."""
+    while True:
+        time.sleep(every)
+        try:
+            os.kill(crawl_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # the pid was reused by another user's process
+            os._exit(0)
+
+
+def warm_up(crawl_pid: int | None = None) -> None:
+    """Worker initializer: end with the crawl, and load extraction's and language detection's
+    models once, so the first page a worker gets costs what any page costs (a page refused
+    before language detection would leave langdetect's profiles, ~1 s to load, for the first
+    real article)."""
+    if crawl_pid is not None:
+        watchdog = threading.Thread(target=_exit_when_gone, args=(crawl_pid,), daemon=True)
+        watchdog.start()
     extract(WARM_UP_PAGE, "http://localhost/2026/01/01/warm-up.html", None)
     detect_language("Le gouvernement a présenté un nouveau programme national pour l'emploi.")

@@ -102,11 +102,6 @@ def test_a_killed_crawl_resumes_without_loss_or_duplicates(
     assert (checked.returncode, checked.stdout) == (0, "All outlets look healthy.\n")
 
 
-@pytest.mark.xfail(
-    reason="extraction workers (crawler/worker.py pool) outlive a kill -9 of the crawl: they "
-    "wait on their task queue forever and keep the forkserver alive; they need a watchdog on "
-    "the crawl's pid (reported to the lead)",
-)
 def test_extraction_workers_end_with_a_crawl_killed_by_kill_9(
     make_site: Callable[..., FaultSite], tmp_path: Path
 ) -> None:

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
-import pytest
-
 from archive.db import Archive
 from crawler.runlock import lock_holder
 from tests.faults.faultsite import AKHBAR, FAST, FaultSite, akhbar
@@ -72,12 +70,6 @@ def test_monitoring_while_a_crawl_runs_does_not_disturb_it(
     assert len(article_urls(archive)) == 20
 
 
-@pytest.mark.xfail(
-    reason="archive/db.py sniffs the file header with open()/close(), which drops every POSIX "
-    "lock the process holds on the database, SQLite's included: another program that then "
-    "opens the archive read-write and closes it believes it is the last user, checkpoints and "
-    "deletes the WAL under the crawl ('disk I/O error'). Reported to the archive owner.",
-)
 def test_a_crawls_archive_survives_another_program_opening_and_closing_it(tmp_path: Path) -> None:
     """What a crawl's process does (one connection kept open, others opened later by other
     components), while another program opens the archive read-write and closes it."""
