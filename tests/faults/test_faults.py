@@ -75,7 +75,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultRun]:
 def test_the_crawl_goes_on_and_archives_every_good_page(run: FaultRun) -> None:
     assert run.result.returncode == 0, run.result.stderr
     assert all(run.archived(f"ok-{i}") for i in range(1, 5))
-    assert run.result.seconds < 40
+    # No wall-clock bound here (timings are noisy on shared cores): hangs and slow bodies are
+    # shown to be cut by their `timeout` counts below, and the subprocess has its own timeout.
 
 
 @pytest.mark.parametrize(
