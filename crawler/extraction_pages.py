@@ -89,7 +89,9 @@ def source_copy(root: HtmlElement, url: str, hints: ExtractionHints) -> SourceCo
 
 def _source_lines(root: HtmlElement, hints: ExtractionHints, limit: int = 3) -> list[str]:
     lines = [element_text(el) for el in select(root, hints.source_line)[:1]]
-    for marker in SOURCE_MARKERS:
+    page_text = root.text_content()
+    # one pass over the text first: the per-marker XPath below walks every element
+    for marker in (m for m in SOURCE_MARKERS if m in page_text):
         xpath = f'//body//*[contains(., "{marker}")][not(*[contains(., "{marker}")])]'
         for el in root.xpath(xpath)[:limit]:
             parent = el.getparent()
