@@ -68,9 +68,7 @@ class Outlet:
         netloc = urlsplit(url).netloc.lower()
         host = netloc.rsplit("@", 1)[-1]
         bare = host.split(":", 1)[0]
-        return any(
-            host == d or bare == d or bare.endswith("." + d) for d in self.domains
-        )
+        return any(host == d or bare == d or bare.endswith("." + d) for d in self.domains)
 
     def is_article_url(self, url: str) -> bool:
         """Does this URL look like one of the outlet's article pages?"""
@@ -106,7 +104,9 @@ def _check_patterns(name: str, *patterns: str) -> None:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise OutletError(f"outlet {name!r}: bad regular expression {pattern!r}: {exc}") from exc
+            raise OutletError(
+                f"outlet {name!r}: bad regular expression {pattern!r}: {exc}"
+            ) from exc
 
 
 def outlet_from_table(table: Mapping[str, Any], source: str = "<table>") -> Outlet:
