@@ -197,10 +197,16 @@ COLUMNS = (
 
 def print_report(report: CrawlReport, archive_path: Path) -> None:
     width = max([len(s.outlet) for s in report.outlets] + [6])
-    header = "outlet".ljust(width) + "".join(f"{label:>9}" for label, _ in COLUMNS) + "   errors"
+    # the queued column only matters for distributed workers (--redis)
+    columns = [
+        (label, key)
+        for label, key in COLUMNS
+        if key != "articles_queued" or any(s.counters.get(key) for s in report.outlets)
+    ]
+    header = "outlet".ljust(width) + "".join(f"{label:>9}" for label, _ in columns) + "   errors"
     click.echo(header)
     for summary in report.outlets:
-        cells = "".join(f"{summary.counters.get(key, 0):>9}" for _, key in COLUMNS)
+        cells = "".join(f"{summary.counters.get(key, 0):>9}" for _, key in columns)
         errors = ", ".join(f"{k}={v}" for k, v in sorted(summary.errors.items())) or "-"
         click.echo(f"{summary.outlet.ljust(width)}{cells}   {errors}")
     failed = (
