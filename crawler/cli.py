@@ -18,6 +18,7 @@ from archive.db import Archive
 from archive.errors import ArchiveError
 from archive.records import OutletRunRecord
 from crawler import health
+from crawler.cli_options import ARCHIVE_OPTION
 from crawler.outlets import Outlet, OutletError, adhoc_outlet, load_registry, select
 from crawler.run import (
     EXIT_CANNOT_RUN,
@@ -27,15 +28,6 @@ from crawler.run import (
     run_crawl,
 )
 from crawler.runlock import ArchiveLocked, crawl_lock
-
-ARCHIVE_OPTION = click.option(
-    "--archive",
-    "archive_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("archive.db"),
-    show_default=True,
-    help="The SQLite archive file.",
-)
 
 
 def fail(message: str, code: int = EXIT_CANNOT_RUN) -> None:

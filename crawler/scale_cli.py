@@ -18,22 +18,16 @@ from tqdm.utils import CallbackIOWrapper
 
 from archive.db import Archive
 from archive.errors import ArchiveError
+from crawler.cli_options import ARCHIVE_OPTION
 from crawler.outlets import OutletError, load_registry
 from crawler.reextract import ReplayReport
+from crawler.run import (  # 3: a WARC ends in a damaged record
+    EXIT_CANNOT_RUN,
+    EXIT_LOCKED,
+    EXIT_PARTIAL,
+)
 from crawler.runlock import ArchiveLocked, crawl_lock
 
-EXIT_PARTIAL = 3  # done, but some WARC files end in a damaged record
-EXIT_CANNOT_RUN = 4
-EXIT_LOCKED = 75
-
-ARCHIVE_OPTION = click.option(
-    "--archive",
-    "archive_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("archive.db"),
-    show_default=True,
-    help="The SQLite archive file.",
-)
 OUTLETS_OPTION = click.option(
     "--outlets",
     "outlet_files",
