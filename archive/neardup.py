@@ -1,10 +1,13 @@
 """Near-duplicate clusters: MinHash over word shingles, LSH bands persisted in SQLite.
 
-datasketch computes the MinHash signatures and the LSH banding (b bands of r rows chosen by
-`MinHashLSH` for `THRESHOLD`). Instead of datasketch's in-memory tables, every band's key is a row
-of `minhash_buckets` and every signature a row of `article_minhashes`, so the index survives
-restarts,
-costs one indexed lookup per band at ingest, and is shared by every process writing the archive.
+The signatures are datasketch's `MinHash(num_perm=128, scheme="affine32", hashfunc=crc32)` and the
+banding is the (b bands, r rows) that datasketch's `MinHashLSH` chooses for `THRESHOLD`; both are
+computed here with numpy alone, because importing datasketch imports scipy (~60 MB and ~0.6 s of
+CPU in every crawl process, for one integral computed once).
+tests/archive/test_neardup_datasketch.py checks that both are exactly datasketch's.
+Instead of datasketch's in-memory tables, every band's key is a row of `minhash_buckets` and every
+signature a row of `article_minhashes`, so the index survives restarts, costs one indexed lookup
+per band at ingest, and is shared by every process writing the archive.
 
 A new article whose estimated Jaccard similarity (over its shingles) with an earlier article is at
 least `THRESHOLD` joins that article's cluster; otherwise it starts its own (cluster_id = its id).
@@ -31,7 +34,6 @@ THRESHOLD = 0.5
 MIN_SHINGLES = 8  # shorter texts (a caption, a one-line brief) are not clustered
 MAX_CANDIDATES = 50
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SCHEME = "affine32"
 
 
 @dataclass(frozen=True)
@@ -43,19 +45,29 @@ class Match:
     similarity: float
 
 
+# LSH banding: the (bands, rows) datasketch's MinHashLSH(threshold=0.5, num_perm=128) chooses
+# (equal weights of false positives and negatives); tested against datasketch.
+LSH_BANDS, LSH_ROWS = 25, 5
+# datasketch's MinHash permutations for scheme "affine32": seed 1, odd multipliers.
+_PERMUTATION_SEED = 1
+
+
 @lru_cache(maxsize=1)
-def _lsh_shape() -> tuple[int, int]:
-    from datasketch import MinHashLSH  # lazily: datasketch pulls in scipy (~60 MB), exports skip it
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The affine maps h -> a*h + b (mod 2**32), drawn as datasketch draws them."""
+    gen = np.random.RandomState(_PERMUTATION_SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
 
-
-@lru_cache(maxsize=1)
-def _permutations() -> np.ndarray:
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, scheme=_SCHEME).permutations
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer: spreads the bits of weak hashes before the affine maps."""
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
 
 
 def shingles(text: str) -> set[str]:
@@ -76,13 +88,10 @@ def signature(text: str) -> np.ndarray | None:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
-    from datasketch import MinHash
-
-    minhash = MinHash(
-        num_perm=NUM_PERM, scheme=_SCHEME, permutations=_permutations(), hashfunc=_crc32
-    )
-    minhash.update_batch(grams)
-    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+    a, b = _permutations()
+    hashed = _fmix32(np.fromiter(map(_crc32, grams), dtype=np.uint32, count=len(grams)))
+    permuted = hashed.reshape(-1, 1) * a + b  # uint32 arithmetic wraps: the mod 2**32
+    return permuted.min(axis=0)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -92,7 +101,7 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 def bucket_keys(sig: np.ndarray) -> list[int]:
     """One signed 64-bit key per LSH band (the band number is part of the key)."""
-    bands, rows = _lsh_shape()
+    bands, rows = LSH_BANDS, LSH_ROWS
     keys = []
     for band in range(bands):
         digest = hashlib.blake2b(
@@ -136,7 +145,7 @@ def index_signature(conn: sqlite3.Connection, article_id: int, sig: np.ndarray) 
 
 def lsh_parameters() -> dict[str, float | int]:
     """The parameters in force, for documentation and corpus cards."""
-    bands, rows = _lsh_shape()
+    bands, rows = LSH_BANDS, LSH_ROWS
     return {
         "num_perm": NUM_PERM,
         "shingle_words": SHINGLE_WORDS,

@@ -152,7 +152,7 @@ def main() -> None:
         f"archive bench: {args.articles:,} synthetic articles in batches of {args.batch} -> {path}"
     )
     started = time.perf_counter()
-    neardup.signature("warm up: datasketch and numpy load before the clock starts " * 3)
+    neardup.signature("warm up: numpy loads before the clock starts, once " * 3)
     with Archive(path) as archive:
         rates = ingest(archive, args.articles, args.batch)
         archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

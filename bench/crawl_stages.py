@@ -90,8 +90,8 @@ class NaiveSpider(NewsSpider):
 
     def parse_article(self, response: Response) -> Iterator[Request]:  # type: ignore[override]
         outlet = self.outlets[response.meta["outlet"]]
-        encoding = getattr(response, "encoding", None)
-        extraction = extract_page(response.body, encoding, response.url, outlet)
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        extraction = extract_page(response.body, content_type, response.url, outlet)
         if extraction.article is not None:
             self.archive.add(extraction.article, status=response.status, fetched_at=now_iso())
             self.crawler.stats.inc_value("naive/archived")

@@ -1,6 +1,6 @@
 """`akhbar bench`: the benchmarks, each a thin wrapper over a `bench/*.py` module's `main`.
 
-    akhbar bench crawl [--pages N] [--seed S]   crawl -> archive throughput (bench/crawl_bench.py)
+    akhbar bench crawl [--pages N] [--rounds R]  crawl -> archive throughput (bench/crawl_bench.py)
     akhbar bench extraction [ARGS...]           extraction quality (bench/extraction_bench.py)
     akhbar bench scale [ARGS...]                distributed workers (bench/scale_bench.py)
 
@@ -39,9 +39,13 @@ def bench() -> None:
     "--pages", type=int, default=2000, show_default=True, help="Article pages of the site."
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="The synthetic site's seed.")
-def crawl(pages: int, seed: int) -> None:
+@click.option(
+    "--rounds", type=int, default=3, show_default=True, help="Stages + crawl rounds (median kept)."
+)
+def crawl(pages: int, seed: int, rounds: int) -> None:
     """Crawl -> archive pages/s against the ceiling and a naive pipeline, on a synthetic site."""
-    sys.exit(_bench_main("crawl_bench")(["--pages", str(pages), "--seed", str(seed)]))
+    args = ["--pages", str(pages), "--seed", str(seed), "--rounds", str(rounds)]
+    sys.exit(_bench_main("crawl_bench")(args))
 
 
 @bench.command(context_settings=PASS_THROUGH, add_help_option=False)

@@ -15,7 +15,7 @@ class PageItem:
     outlet: str
     status: int
     body: bytes = field(repr=False)  # never in logs (Scrapy logs dropped items)
-    encoding: str | None
+    content_type: str | None  # the Content-Type header: the worker chooses the encoding
     fetched_at: str
     article: Article | None = None
     warc: WarcRef | None = None  # where the raw response is kept, when writing WARC

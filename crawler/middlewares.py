@@ -6,6 +6,7 @@ from __future__ import annotations
 import email.utils
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Self
 from urllib.parse import urljoin
 
@@ -54,14 +55,17 @@ class SkipArchivedMiddleware:
             raise IgnoreRequest(f"outlet {outlet} is blocked this run")
         if not self.skip_known or request.meta.get("kind") != "article":
             return
-        if self._archive().has_url(request.url):
+        archive = self._archive()
+        if archive is not None and archive.has_url(request.url):
             self._count(f"outlet/{outlet}/requests_skipped_known")
             self._count("archive/skipped_known")
             raise IgnoreRequest("already archived")
 
-    def _archive(self) -> Archive:
-        if self.archive is None:
-            self.archive = Archive(self.archive_path)
+    def _archive(self) -> Archive | None:
+        """The archive, read-only (lookups need no more, and SQLite's small default page cache
+        keeps the crawl's memory flat as the archive grows); None while no file exists yet."""
+        if self.archive is None and Path(self.archive_path).exists():
+            self.archive = Archive(self.archive_path, readonly=True)
         return self.archive
 
     def _count(self, key: str) -> None:

@@ -1,8 +1,9 @@
 """Rebuild articles from stored responses (WARC), with no network: `akhbar reextract`.
 
 Every response record of our own WARC files that the spider took for an article page goes
-through the same steps as in a crawl: the spider's checks (2xx, HTML), the encoding it
-chooses (`crawler.charset.page_encoding`), `crawler.worker.extract_page` in worker processes,
+through the same steps as in a crawl: the spider's checks (2xx, HTML),
+`crawler.worker.extract_page` in worker processes (it chooses the encoding from the body and the
+stored Content-Type),
 and `Archive.add_many` (content-hash identity, revisions of known URLs). Each page's fate is
 counted: new, revised, unchanged (this URL already holds this text), duplicate (another URL
 holds it), refused (with the reason), skipped (not an article page, not HTML, error status).
@@ -27,7 +28,6 @@ from typing import IO
 from archive.db import Archive
 from archive.ingest import Fetch
 from archive.models import WarcRef
-from crawler.charset import page_encoding
 from crawler.extract import Extraction
 from crawler.outlets import Outlet, adhoc_outlet
 from crawler.warc import ReadCounts, StoredResponse, WarcDamaged, read_responses, warc_files
@@ -47,7 +47,7 @@ class PageJob:
     url: str
     outlet: Outlet
     body: bytes
-    encoding: str | None
+    content_type: str | None
     status: int
     fetched_at: str
     warc: WarcRef
@@ -84,7 +84,7 @@ def page_job(stored: StoredResponse, outlet: Outlet | None) -> PageJob | str:
         url=stored.url,
         outlet=outlet,
         body=stored.body,
-        encoding=page_encoding(stored.body, media),
+        content_type=media,
         status=stored.status,
         fetched_at=stored.date,
         warc=stored.ref,
@@ -124,7 +124,7 @@ def extractions(jobs: Iterable[PageJob], workers: int = 0) -> Iterator[tuple[Pag
     with _pool(workers) as pool:
         pending: deque[tuple[PageJob, Future[Extraction]]] = deque()
         for job in jobs:
-            future = pool.submit(extract_page, job.body, job.encoding, job.url, job.outlet)
+            future = pool.submit(extract_page, job.body, job.content_type, job.url, job.outlet)
             pending.append((job, future))
             if len(pending) >= window:
                 yield _result(*pending.popleft())

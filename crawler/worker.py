@@ -1,6 +1,8 @@
 """What an extraction worker process runs for one page: decode, extract, detect language.
 
-Kept apart from the pipeline so worker processes import only what extraction needs.
+Kept apart from the pipeline so worker processes import only what extraction needs. Choosing
+the encoding happens here too: it reads the whole body (and may run charset_normalizer on a
+page with wrong declarations), work that would otherwise hold the reactor thread.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import time
 
 from w3lib.encoding import html_to_unicode
 
+from crawler.charset import page_encoding
 from crawler.extract import Extraction, extract
 from crawler.language import detect_language
 from crawler.outlets import Outlet
@@ -27,9 +30,9 @@ def decode_html(body: bytes, encoding: str | None) -> str:
     return text
 
 
-def extract_page(body: bytes, encoding: str | None, url: str, outlet: Outlet) -> Extraction:
-    """Extraction of one fetched page, run in a worker process."""
-    return extract(decode_html(body, encoding), url, outlet)
+def extract_page(body: bytes, content_type: str | None, url: str, outlet: Outlet) -> Extraction:
+    """Extraction of one fetched page (its bytes and Content-Type header), in a worker process."""
+    return extract(decode_html(body, page_encoding(body, content_type)), url, outlet)
 
 
 WARM_UP_PAGE = (

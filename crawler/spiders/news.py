@@ -19,7 +19,6 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import discovery
-from crawler.charset import page_encoding
 from crawler.errors import error_kind
 from crawler.items import PageItem
 from crawler.outlets import Outlet, adhoc_outlet, load_registry, select
@@ -213,13 +212,12 @@ class NewsSpider(Spider):
         if not content_type.startswith(HTML_TYPES):
             self._count(outlet, "pages_refused/not-html")
             return
-        encoding = page_encoding(response.body, content_type.decode("latin-1"))
         yield PageItem(
             url=response.url,
             outlet=outlet.name,
             status=response.status,
             body=response.body,
-            encoding=encoding,
+            content_type=content_type.decode("latin-1"),
             fetched_at=now_iso(),
             warc=response.meta.get("warc"),
         )

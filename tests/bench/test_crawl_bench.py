@@ -17,7 +17,10 @@ from bench import crawl_bench
 def test_crawl_bench_runs_and_prints_the_ratio_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert crawl_bench.main(["--pages", "40", "--sites", str(tmp_path / "sites")]) == 0
+    assert (
+        crawl_bench.main(["--pages", "40", "--rounds", "2", "--sites", str(tmp_path / "sites")])
+        == 0
+    )
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[-1].startswith("ratios: akhbar/ceiling ")
     ratios = re.findall(r"(\d+\.\d+)", lines[-1])
@@ -31,5 +34,8 @@ def test_crawl_bench_runs_and_prints_the_ratio_line(
         "naive",
         "akhbar crawl, 20 pages",
         "akhbar crawl, 40 pages",
+        "akhbar / ceiling",
     ):
         assert row in table, row
+    per_round = next(line for line in lines if line.startswith("akhbar / ceiling"))
+    assert len(re.findall(r"\d+\.\d+", per_round)) == 3  # two rounds and their median
