@@ -42,6 +42,7 @@ from archive.db import Archive
 from archive.ingest import Fetch
 from archive.models import Article
 from bench.site_server import TYPES, SiteServer
+from bench.speed_probe import SpeedProbe
 from bench.synthetic_site import DEFAULT_PAGES, article_urls, generate
 from crawler import settings as crawl_settings
 from crawler.outlets import adhoc_outlet
@@ -67,6 +68,7 @@ class CrawlRun:
     cpu_children: float = 0.0
     server_cpu: float = 0.0
     machine_cpu: float = 0.0  # CPU seconds every process on the machine used meanwhile
+    window: tuple[float, float] = (0.0, 0.0)  # time.time() at start and end, for the probe
 
     @property
     def others_cpu(self) -> float:
@@ -138,7 +140,7 @@ def subprocess_env() -> dict[str, str]:
 def run_monitored(command: list[str], archive: Path, server: SiteServer) -> CrawlRun:
     """Run a crawl subprocess to completion, sampling its process tree; count archived rows."""
     server_before, machine_before = server.cpu_seconds(), machine_busy()
-    started = time.perf_counter()
+    started, opened = time.perf_counter(), time.time()
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env()
     )
@@ -157,6 +159,7 @@ def run_monitored(command: list[str], archive: Path, server: SiteServer) -> Craw
         cpu_children=sum(monitor.cpu.values()),
         server_cpu=server.cpu_seconds() - server_before,
         machine_cpu=machine_busy() - machine_before,
+        window=(opened, time.time()),
     )
 
 
@@ -235,20 +238,40 @@ def measure_archive(articles: list[Article], path: Path) -> float:
 
 
 @dataclass
+class Timed:
+    """A stage's CPU seconds per page, and the machine's speed meanwhile (probe CPU ms)."""
+
+    seconds: float
+    probe_ms: float
+
+
+@dataclass
 class Round:
     """The stages measured alone, then the full akhbar crawl, back to back."""
 
     cores: int
-    stages: dict[str, float]  # CPU seconds per page
+    stages: dict[str, Timed]
     crawl: CrawlRun
+    crawl_probe_ms: float
 
     @property
     def ceiling(self) -> float:
-        return self.cores / sum(self.stages.values())
+        """Pages/s: the stages' CPU per page, as measured, spread over the cores."""
+        return self.cores / sum(t.seconds for t in self.stages.values())
+
+    @property
+    def ceiling_at_crawl_speed(self) -> float:
+        """The ceiling had each stage run at the speed the machine had during the crawl."""
+        at_speed = [t.seconds * self.crawl_probe_ms / t.probe_ms for t in self.stages.values()]
+        return self.cores / sum(at_speed)
+
+    @property
+    def raw_ratio(self) -> float:
+        return self.crawl.rate / self.ceiling
 
     @property
     def ratio(self) -> float:
-        return self.crawl.rate / self.ceiling
+        return self.crawl.rate / self.ceiling_at_crawl_speed
 
 
 @dataclass
@@ -257,6 +280,7 @@ class Results:
     cores: int
     rounds: list[Round]
     naive: CrawlRun
+    naive_probe_ms: float
     half: CrawlRun
 
     @property
@@ -266,14 +290,16 @@ class Results:
         return ranked[(len(ranked) - 1) // 2]
 
     @property
-    def naive_neighbours_rate(self) -> float:
-        """Mean akhbar rate of the rounds run just before and after the naive baseline."""
+    def naive_ratio(self) -> float:
+        """akhbar/naive: the rounds run just before and after the naive baseline, each rate
+        converted to the naive run's machine speed (a rate scales with 1 / probe ms)."""
         near = self.rounds[:2]
-        return sum(r.crawl.rate for r in near) / len(near)
+        at_speed = [x.crawl.rate * x.crawl_probe_ms / self.naive_probe_ms for x in near]
+        return sum(at_speed) / len(at_speed) / self.naive.rate
 
 
 def _cols(label: str, text: str) -> str:
-    return f"{label:<46}{text}"
+    return f"{label:<50}{text}"
 
 
 def _per_round(values: list[float], fmt: str = "{:.2f}") -> str:
@@ -283,9 +309,7 @@ def _per_round(values: list[float], fmt: str = "{:.2f}") -> str:
 def report(r: Results, mean_kb: float) -> list[str]:
     """The table (stages, ceiling, naive, akhbar; one column per round), the machine's use in
     the median round, and the ratio line last."""
-    names = list(r.rounds[0].stages)
-    best = r.median
-    full, half = best.crawl, r.half
+    best, half = r.median, r.half
     numbers = _per_round([i + 1 for i in range(len(r.rounds))], "{}")
     lines = [
         f"crawl benchmark: {r.pages} article pages ({mean_kb:.0f} KB mean, fr/ar/en), "
@@ -293,23 +317,29 @@ def report(r: Results, mean_kb: float) -> list[str]:
         "end",
         _cols("stage, measured alone over the same pages", f"CPU ms/page, round {numbers}"),
     ]
-    for name in names:
-        lines.append(_cols(f"  {name}", _per_round([x.stages[name] * 1000 for x in r.rounds])))
-    sums = [sum(x.stages.values()) * 1000 for x in r.rounds]
-    ceilings = _per_round([x.ceiling for x in r.rounds], "{:.1f}")
-    rates = _per_round([x.crawl.rate for x in r.rounds], "{:.1f}")
-    ratios = _per_round([x.ratio for x in r.rounds])
+    for name in r.rounds[0].stages:
+        lines.append(
+            _cols(f"  {name}", _per_round([x.stages[name].seconds * 1e3 for x in r.rounds]))
+        )
+    sums = [sum(t.seconds for t in x.stages.values()) * 1e3 for x in r.rounds]
     lines += [
         _cols("  sum", _per_round(sums)),
-        _cols(f"ceiling: sum over {r.cores} cores, pages/s", ceilings),
-        _cols(f"akhbar crawl, {full.pages} pages, pages/s", rates),
-        _cols("akhbar / ceiling", f"{ratios}   median {best.ratio:.2f}"),
+        _cols(
+            f"ceiling: sum over {r.cores} cores, pages/s",
+            _per_round([x.ceiling for x in r.rounds], "{:.1f}"),
+        ),
+        _cols(
+            f"akhbar crawl, {best.crawl.pages} pages, pages/s",
+            _per_round([x.crawl.rate for x in r.rounds], "{:.1f}"),
+        ),
+        _cols("akhbar / ceiling, as measured", _per_round([x.raw_ratio for x in r.rounds])),
+        *_speed_lines(r),
         _cols(
             "naive (callback, no pool, 1 row/commit)",
             f"{r.naive.rate:.1f} pages/s, {r.naive.wall:.1f} s (run between rounds 1 and 2)",
         ),
     ]
-    for run in (half, full):
+    for run in (half, best.crawl):
         lines.append(
             f"akhbar crawl, {run.pages} pages: {run.rate:.1f} pages/s, {run.wall:.1f} s; peak RSS "
             f"{run.peak_rss / MB:.0f} MB, PSS {run.peak_pss / MB:.0f} MB"
@@ -319,30 +349,63 @@ def report(r: Results, mean_kb: float) -> list[str]:
     return lines
 
 
+def _speed_lines(r: Results) -> list[str]:
+    """The probe's readings, the ratios at the crawl's speed, and the check of the correction:
+    the extraction stage of every round converted to one common speed should agree."""
+    crawl_ms = [x.crawl_probe_ms for x in r.rounds]
+    extraction = [
+        next(t for n, t in x.stages.items() if n.startswith("extraction")) for x in r.rounds
+    ]
+    common = sum(crawl_ms) / len(crawl_ms)
+    return [
+        _cols(
+            "machine speed, probe CPU ms (extraction stage)",
+            _per_round([t.probe_ms for t in extraction]),
+        ),
+        _cols("machine speed, probe CPU ms (akhbar crawl)", _per_round(crawl_ms)),
+        _cols(
+            f"check: extraction stage at {common:.2f} probe ms",
+            _per_round([t.seconds * 1e3 * common / t.probe_ms for t in extraction])
+            + " CPU ms/page",
+        ),
+        _cols(
+            "ceiling at the crawl's speed, pages/s",
+            _per_round([x.ceiling_at_crawl_speed for x in r.rounds], "{:.1f}"),
+        ),
+        _cols(
+            "akhbar / ceiling at the crawl's speed",
+            f"{_per_round([x.ratio for x in r.rounds])}   median {r.median.ratio:.2f}",
+        ),
+    ]
+
+
 def _machine_use(r: Results, best: Round) -> list[str]:
     """Where the median round's crawl spent its CPU, against its stages."""
     full = best.crawl
     busy = (full.cpu_main + full.cpu_children) / (full.wall * r.cores)
     total_ms = (full.cpu_main + full.cpu_children) * 1000 / full.pages
-    stages_ms = sum(best.stages.values()) * 1000
+    stages_ms = 1000 * r.cores / best.ceiling_at_crawl_speed
     free = max(0.1, r.cores - full.others_cpu / full.wall)
     server_ms = full.server_cpu * 1000 / max(1, full.pages)
     naive_ms = r.naive.cpu_main * 1000 / max(1, r.naive.pages)
+    naive_ms_at_crawl = naive_ms * best.crawl_probe_ms / r.naive_probe_ms
     return [
         f"median round: {busy:.0%} of {r.cores} cores busy; reactor process "
         f"{full.cpu_main * 1000 / full.pages:.1f} ms/page ({full.cpu_main / full.wall:.0%} of a "
         f"core), workers {full.cpu_children * 1000 / full.pages:.1f} ms/page "
         f"({full.cpu_children / full.wall:.0%})",
-        f"  CPU efficiency: stages {stages_ms:.1f} ms/page / akhbar {total_ms:.1f} ms = "
-        f"{stages_ms / total_ms:.2f}; cores kept busy: {busy:.2f} (their product is "
-        "akhbar/ceiling; other load on the machine lowers only the second)",
+        f"  CPU efficiency: stages {stages_ms:.1f} ms/page (at the crawl's speed) / akhbar "
+        f"{total_ms:.1f} ms = {stages_ms / total_ms:.2f}; cores kept busy: {busy:.2f} (their "
+        "product is akhbar/ceiling; other load on the machine lowers only the second)",
         f"  other processes on the machine used {full.others_cpu / full.wall:.2f} cores during the "
-        f"crawl: on the {free:.2f} cores left, the ceiling is {best.ceiling * free / r.cores:.1f} "
-        f"pages/s and akhbar reached {full.rate / (best.ceiling * free / r.cores):.2f} of it",
+        f"crawl: on the {free:.2f} cores left, the ceiling is "
+        f"{best.ceiling_at_crawl_speed * free / r.cores:.1f} pages/s and akhbar reached "
+        f"{full.rate / (best.ceiling_at_crawl_speed * free / r.cores):.2f} of it",
         f"  site server (own process): {server_ms:.2f} ms CPU/page, "
         f"{full.server_cpu / full.wall:.0%} of a core during the crawl",
-        f"  naive: {naive_ms:.1f} CPU ms/page on one thread; CPU-bound akhbar/naive "
-        f"({r.cores} x {naive_ms:.1f} / {total_ms:.1f}) = {r.cores * naive_ms / total_ms:.1f}x",
+        f"  naive: {naive_ms:.1f} CPU ms/page on one thread ({naive_ms_at_crawl:.1f} at the "
+        f"crawl's speed); CPU-bound akhbar/naive ({r.cores} x {naive_ms_at_crawl:.1f} / "
+        f"{total_ms:.1f}) = {r.cores * naive_ms_at_crawl / total_ms:.1f}x",
     ]
 
 
@@ -352,8 +415,8 @@ def _ratio_line(r: Results) -> str:
     peak_rss = max(x.crawl.peak_rss for x in r.rounds)
     peak_pss = max(x.crawl.peak_pss for x in r.rounds)
     return (
-        f"ratios: akhbar/ceiling {best.ratio:.2f} (median of {len(r.rounds)} rounds; target >= "
-        f"{TARGET_CEILING}) | akhbar/naive {r.naive_neighbours_rate / r.naive.rate:.1f}x (>= "
+        f"ratios: akhbar/ceiling {best.ratio:.2f} (median of {len(r.rounds)} rounds, at the "
+        f"crawl's speed; target >= {TARGET_CEILING}) | akhbar/naive {r.naive_ratio:.1f}x (>= "
         f"{TARGET_NAIVE:.0f}x) | peak RSS {peak_rss / MB:.0f} MB (PSS {peak_pss / MB:.0f}) at "
         f"{r.pages} pages (< {TARGET_RSS_MB:.0f}) | RSS {best.crawl.pages}/{half.pages} pages "
         f"{growth:.2f}"
@@ -361,14 +424,24 @@ def _ratio_line(r: Results) -> str:
 
 
 def measure_stages(
-    root: Path, urls: list[str], sitemap: str, cores: int, workdir: Path
-) -> dict[str, float]:
-    """Each stage's CPU seconds per page, measured alone over the site's pages."""
-    stages = {"download (bare Scrapy spider)": measure_download(urls, workdir)}
+    root: Path, urls: list[str], sitemap: str, probe: SpeedProbe, workdir: Path
+) -> dict[str, Timed]:
+    """Each stage's CPU seconds per page, measured alone over the site's pages, with the
+    machine's speed while it ran."""
+    cores = os.cpu_count() or 1
+    stages: dict[str, Timed] = {}
+    started = time.time()
+    download = measure_download(urls, workdir)
+    stages["download (bare Scrapy spider)"] = Timed(download, probe.ms(started, time.time()))
+    started = time.time()
     extraction, articles = measure_extraction(root, urls, sitemap, cores)
-    stages["extraction + language (worker function)"] = extraction
-    stage_db = workdir / "stage.db"
-    stages["archive write (add_many, batches of 100)"] = measure_archive(articles, stage_db)
+    extraction_ms = probe.ms(started, time.time())
+    stages["extraction + language (worker function)"] = Timed(extraction, extraction_ms)
+    stage_db, started = workdir / "stage.db", time.time()
+    archive = measure_archive(articles, stage_db)
+    stages["archive write (add_many, batches of 100)"] = Timed(
+        archive, probe.ms(started, time.time())
+    )
     _remove_archive(stage_db)
     return stages
 
@@ -378,15 +451,23 @@ def _remove_archive(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def run_round(
-    number: int, root: Path, urls: list[str], sitemap: str, server: SiteServer, workdir: Path
-) -> Round:
-    cores = os.cpu_count() or 1
-    stages = measure_stages(root, urls, sitemap, cores, workdir)
-    archive = workdir / f"full-{number}.db"
-    crawl = run_akhbar(sitemap, archive, server)
-    _remove_archive(archive)
-    return Round(cores, stages, crawl)
+@dataclass
+class Bench:
+    """What every measurement of one benchmark run shares."""
+
+    root: Path
+    urls: list[str]
+    sitemap: str
+    server: SiteServer
+    probe: SpeedProbe
+    workdir: Path
+
+    def round(self, number: int) -> Round:
+        stages = measure_stages(self.root, self.urls, self.sitemap, self.probe, self.workdir)
+        archive = self.workdir / f"full-{number}.db"
+        crawl = run_akhbar(self.sitemap, archive, self.server)
+        _remove_archive(archive)
+        return Round(os.cpu_count() or 1, stages, crawl, self.probe.ms(*crawl.window))
 
 
 def run_benchmark(
@@ -404,15 +485,19 @@ def run_benchmark(
     with SiteServer(root) as server:
         sitemap = f"{server.base_url}/sitemap.xml"
         urls = article_urls(root, server.base_url)
+        page = root / urls[0][len(server.base_url) + 1 :]
         say(f"site: {len(urls)} pages at {sitemap} (server pid {server.process.pid})")
-        for number in range(1, max(2, rounds) + 1):
-            done.append(run_round(number, root, urls, sitemap, server, workdir))
-            say(f"round {number}: akhbar/ceiling {done[-1].ratio:.2f}")
-            if number == 1:
-                naive = run_naive(sitemap, workdir / "naive.db", server)
-                say(f"naive: {naive.rate:.1f} pages/s")
-        half = run_akhbar(sitemap, workdir / "half.db", server, limit=pages // 2)
-    results = Results(pages, os.cpu_count() or 1, done, naive, half)
+        with SpeedProbe(page, urls[0], subprocess_env()) as probe:
+            bench = Bench(root, urls, sitemap, server, probe, workdir)
+            for number in range(1, max(2, rounds) + 1):
+                done.append(bench.round(number))
+                say(f"round {number}: akhbar/ceiling {done[-1].ratio:.2f} at the crawl's speed")
+                if number == 1:
+                    naive = run_naive(sitemap, workdir / "naive.db", server)
+                    naive_ms = probe.ms(*naive.window)
+                    say(f"naive: {naive.rate:.1f} pages/s")
+            half = run_akhbar(sitemap, workdir / "half.db", server, limit=pages // 2)
+    results = Results(pages, os.cpu_count() or 1, done, naive, naive_ms, half)
     return report(results, sum(sizes) / len(sizes) / 1024)
 
 
