@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -26,25 +25,14 @@ from archive.records import AddResult
 from crawler.extract import Extraction
 from crawler.items import PageItem
 from crawler.outlets import Outlet
-from crawler.worker import extract_page, warm_up
+from crawler.worker import extract_page
+from crawler.workerpool import extraction_pool
 
 logger = logging.getLogger(__name__)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
-    # forkserver: workers never inherit the reactor's threads and sockets, and start fast
-    # because the server process has imported extraction once.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.worker"])
-    pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=warm_up, initargs=(os.getpid(),)
-    )
-    # The executor starts a worker per submitted task: start them all now, so their warm-up
-    # (~0.5 s of CPU each) overlaps the reading of robots.txt, feeds and sitemaps instead of
-    # delaying the first articles.
-    for _ in range(workers):
-        pool.submit(os.getpid)
-    return pool
+    return extraction_pool(workers, watch_pid=os.getpid())
 
 
 class ExtractionPipeline:

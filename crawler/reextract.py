@@ -15,11 +15,10 @@ differently which records to take and which outlet they belong to.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,8 @@ from archive.models import WarcRef
 from crawler.extract import Extraction
 from crawler.outlets import Outlet, adhoc_outlet
 from crawler.warc import ReadCounts, StoredResponse, WarcDamaged, read_responses, warc_files
-from crawler.worker import extract_page, warm_up
+from crawler.worker import extract_page
+from crawler.workerpool import extraction_pool
 
 logger = logging.getLogger(__name__)
 
@@ -102,12 +102,6 @@ def crawled_outlet(stored: StoredResponse, registry: Mapping[str, Outlet]) -> Ou
 
 
 # --- extraction in worker processes, in order -------------------------------------------------
-def _pool(workers: int) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.worker"])
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=warm_up)
-
-
 def _result(job: PageJob, future: Future[Extraction]) -> tuple[PageJob, Extraction]:
     try:
         return job, future.result()
@@ -121,7 +115,7 @@ def extractions(jobs: Iterable[PageJob], workers: int = 0) -> Iterator[tuple[Pag
     held in memory at once."""
     workers = workers or os.cpu_count() or 1
     window = workers * 4
-    with _pool(workers) as pool:
+    with extraction_pool(workers) as pool:
         pending: deque[tuple[PageJob, Future[Extraction]]] = deque()
         for job in jobs:
             future = pool.submit(extract_page, job.body, job.content_type, job.url, job.outlet)

@@ -10,6 +10,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler import workerpool
 from crawler.extensions import outlet_counters
 from crawler.spiders.news import NewsSpider
 
@@ -81,7 +82,10 @@ def spider_arguments(request: CrawlRequest) -> dict[str, str]:
 
 def run_crawl(request: CrawlRequest) -> CrawlReport:
     """Crawl in this process (blocking until done) and summarize the run."""
-    process = CrawlerProcess(crawl_settings(request))
+    settings = crawl_settings(request)
+    if settings.getdict("ITEM_PIPELINES").get("crawler.pipelines.ExtractionPipeline") is not None:
+        workerpool.start_server()  # imports extraction while Scrapy sets up (~0.3 s of CPU)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, **spider_arguments(request))
     process.start()
