@@ -81,11 +81,18 @@ class CrawlRun:
 
 
 class TreeMonitor:
-    """Samples a process and its descendants: peak summed RSS, last CPU time of each process."""
+    """Samples a process and its descendants: peak summed RSS, last CPU time of each process.
 
-    def __init__(self, pid: int, interval: float = 0.1) -> None:
+    RSS and CPU times are cheap to read (/proc/PID/statm, stat) and sampled every `interval`;
+    PSS needs /proc/PID/smaps, ~1 ms of CPU per process, so it is read every `pss_every`
+    samples only: sampled as often as RSS, it took ~3 % of the machine away from the crawl.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.1, pss_every: int = 10) -> None:
         self.root = psutil.Process(pid)
         self.interval = interval
+        self.pss_every = pss_every
+        self.samples = 0
         self.peak_rss = 0
         self.peak_pss = 0
         self.cpu: dict[int, float] = {}
@@ -110,15 +117,18 @@ class TreeMonitor:
             procs = [self.root, *self.root.children(recursive=True)]
         except psutil.Error:
             return
+        with_pss = self.samples % self.pss_every == 0
+        self.samples += 1
         rss = pss = 0
         for proc in procs:
             try:
                 with proc.oneshot():
-                    memory = proc.memory_full_info()  # pss: shared pages split between sharers
+                    memory = proc.memory_full_info() if with_pss else proc.memory_info()
                     times = proc.cpu_times()
             except psutil.Error:
                 continue
-            rss, pss = rss + memory.rss, pss + memory.pss
+            rss += memory.rss
+            pss += getattr(memory, "pss", 0)  # pss: shared pages split between sharers
             self.cpu[proc.pid] = times.user + times.system
         self.peak_rss = max(self.peak_rss, rss)
         self.peak_pss = max(self.peak_pss, pss)

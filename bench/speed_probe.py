@@ -1,15 +1,15 @@
-"""How fast the machine is right now: a fixed piece of akhbar's own work, timed every second.
+"""How fast the machine is right now: a fixed piece of akhbar's own work, timed every two seconds.
 
 A shared virtual machine does not run at one speed: here a fixed Python loop took 14 to 22 ms
 per 5-second window, and the extraction stage of the crawl benchmark measured 17.4 to 24.0 CPU
 ms/page in three rounds a minute apart. A ceiling measured at one speed and a crawl run at another
 give a ratio that says more about the host than about akhbar. The probe runs beside the whole
-benchmark in a process of its own: once a second it extracts one page of the benchmark site
-(`crawler.worker.extract_page`, ~20 ms of CPU, so ~2 % of one core) and prints the CPU time it
+benchmark in a process of its own: every two seconds it extracts one page of the benchmark site
+(`crawler.worker.extract_page`, ~20 ms of CPU, so ~1 % of one core) and prints the CPU time it
 took. The mean over a phase is that phase's speed; bench/crawl_bench.py converts every phase's
 figures to the speed of the crawl it compares them with.
 
-    python -m bench.speed_probe --page FILE --url URL [--every 1.0]
+    python -m bench.speed_probe --page FILE --url URL [--every 2.0]
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def probe_loop(page: Path, url: str, every: float) -> None:
 class SpeedProbe:
     """The probe subprocess and its samples; `ms(t0, t1)` is the mean cost over a window."""
 
-    def __init__(self, page: Path, url: str, env: dict[str, str], every: float = 1.0) -> None:
+    def __init__(self, page: Path, url: str, env: dict[str, str], every: float = 2.0) -> None:
         command = [sys.executable, "-m", "bench.speed_probe", "--page", str(page), "--url", url]
         self.command = [*command, "--every", str(every)]
         self.env = env
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--page", type=Path, required=True, help="an HTML page to extract")
     parser.add_argument("--url", required=True, help="the page's URL")
-    parser.add_argument("--every", type=float, default=1.0, help="seconds between samples")
+    parser.add_argument("--every", type=float, default=2.0, help="seconds between samples")
     args = parser.parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):
         probe_loop(args.page, args.url, args.every)
