@@ -17,7 +17,7 @@ round the stages immediately followed by the crawl; each round gives its own akh
 and the median round is the figure reported. The naive baseline runs between the first two
 rounds and is compared with the mean rate of those two rounds.
 
-    akhbar bench crawl [--pages 2000] [--seed 1] [--rounds 3]    (python -m bench.crawl_bench)
+    akhbar bench crawl [--pages 2000] [--seed 1] [--rounds 5]    (python -m bench.crawl_bench)
 """
 
 from __future__ import annotations
@@ -486,7 +486,7 @@ def run_benchmark(
     workdir: Path,
     sites: Path | None = None,
     say: Callable[[str], None] = print,
-    rounds: int = 3,
+    rounds: int = 5,
 ) -> list[str]:
     """Run every measurement and return the report's lines (progress goes to `say`)."""
     root = generate(pages, seed, sites)
@@ -519,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="the site's random seed")
     parser.add_argument("--sites", type=Path, default=None, help="where generated sites are kept")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="stages + crawl rounds, at least 2 (median kept)"
+        "--rounds", type=int, default=5, help="stages + crawl rounds, at least 2 (median kept)"
     )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="akhbar-crawl-bench-") as tmp:

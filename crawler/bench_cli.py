@@ -40,7 +40,7 @@ def bench() -> None:
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="The synthetic site's seed.")
 @click.option(
-    "--rounds", type=int, default=3, show_default=True, help="Stages + crawl rounds (median kept)."
+    "--rounds", type=int, default=5, show_default=True, help="Stages + crawl rounds (median kept)."
 )
 def crawl(pages: int, seed: int, rounds: int) -> None:
     """Crawl -> archive pages/s against the ceiling and a naive pipeline, on a synthetic site."""
