@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -69,6 +69,16 @@ class CrawlRun:
     server_cpu: float = 0.0
     machine_cpu: float = 0.0  # CPU seconds every process on the machine used meanwhile
     window: tuple[float, float] = (0.0, 0.0)  # time.time() at start and end, for the probe
+    commits: list[tuple[float, int]] = field(default_factory=list)  # (seconds, rows) seen
+
+    @property
+    def steady_rate(self) -> float:
+        """Pages/s from the first committed batch to the last: the pipeline's throughput with
+        start-up, discovery and shutdown left out (a diagnostic, not the headline figure)."""
+        if len(self.commits) < 2:
+            return 0.0
+        (t0, n0), (t1, n1) = self.commits[0], self.commits[-1]
+        return (n1 - n0) / (t1 - t0) if t1 > t0 else 0.0
 
     @property
     def others_cpu(self) -> float:
@@ -88,8 +98,13 @@ class TreeMonitor:
     samples only: sampled as often as RSS, it took ~3 % of the machine away from the crawl.
     """
 
-    def __init__(self, pid: int, interval: float = 0.1, pss_every: int = 10) -> None:
+    def __init__(
+        self, pid: int, interval: float = 0.1, pss_every: int = 10, archive: Path | None = None
+    ) -> None:
         self.root = psutil.Process(pid)
+        self.archive = archive
+        self.started = time.perf_counter()
+        self.commits: list[tuple[float, int]] = []  # when the archive's row count changed
         self.interval = interval
         self.pss_every = pss_every
         self.samples = 0
@@ -119,6 +134,8 @@ class TreeMonitor:
             return
         with_pss = self.samples % self.pss_every == 0
         self.samples += 1
+        if self.archive is not None and self.samples % 2 == 0:
+            self._count_rows(self.archive)
         rss = pss = 0
         for proc in procs:
             try:
@@ -132,6 +149,15 @@ class TreeMonitor:
             self.cpu[proc.pid] = times.user + times.system
         self.peak_rss = max(self.peak_rss, rss)
         self.peak_pss = max(self.peak_pss, pss)
+
+    def _count_rows(self, archive: Path) -> None:
+        try:
+            with sqlite3.connect(f"{archive.resolve().as_uri()}?mode=ro", uri=True) as conn:
+                rows = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+        except sqlite3.Error:  # not created or not migrated yet
+            return
+        if rows and (not self.commits or rows != self.commits[-1][1]):
+            self.commits.append((time.perf_counter() - self.started, rows))
 
 
 def machine_busy() -> float:
@@ -154,7 +180,7 @@ def run_monitored(command: list[str], archive: Path, server: SiteServer) -> Craw
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env()
     )
-    with TreeMonitor(proc.pid) as monitor:
+    with TreeMonitor(proc.pid, archive=archive) as monitor:
         _, err = proc.communicate()
     wall = time.perf_counter() - started
     if proc.returncode not in (0, 3):
@@ -170,6 +196,7 @@ def run_monitored(command: list[str], archive: Path, server: SiteServer) -> Craw
         server_cpu=server.cpu_seconds() - server_before,
         machine_cpu=machine_busy() - machine_before,
         window=(opened, time.time()),
+        commits=monitor.commits,
     )
 
 
@@ -385,6 +412,11 @@ def _speed_lines(r: Results) -> list[str]:
         _cols(
             "akhbar / ceiling at the crawl's speed",
             f"{_per_round([x.ratio for x in r.rounds])}   median {r.median.ratio:.2f}",
+        ),
+        _cols(
+            "  the same, first to last committed batch",
+            _per_round([x.crawl.steady_rate / x.ceiling_at_crawl_speed for x in r.rounds])
+            + "   (start-up, discovery, shutdown left out)",
         ),
     ]
 

@@ -37,6 +37,7 @@ def test_crawl_bench_runs_and_prints_the_ratio_line(
         "akhbar / ceiling, as measured",
         "machine speed, probe CPU ms (akhbar crawl)",
         "check: extraction stage at",
+        "first to last committed batch",
     ):
         assert row in table, row
     per_round = next(line for line in lines if line.startswith("akhbar / ceiling at the crawl"))
