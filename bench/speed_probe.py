@@ -21,7 +21,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from types import TracebackType
 
 from crawler.outlets import adhoc_outlet
 from crawler.worker import extract_page, warm_up
@@ -66,12 +65,7 @@ class SpeedProbe:
             wall, cpu = line.split()
             self.samples.append((float(wall), float(cpu)))
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.process is not None:
             self.process.terminate()
             self.process.wait()
