@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,8 +153,7 @@ class TreeMonitor:
 
     def _count_rows(self, archive: Path) -> None:
         try:
-            with sqlite3.connect(f"{archive.resolve().as_uri()}?mode=ro", uri=True) as conn:
-                rows = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+            rows = _rows(archive)
         except sqlite3.Error:  # not created or not migrated yet
             return
         if rows and (not self.commits or rows != self.commits[-1][1]):
@@ -201,7 +201,8 @@ def run_monitored(command: list[str], archive: Path, server: SiteServer) -> Craw
 
 
 def _rows(archive: Path) -> int:
-    with sqlite3.connect(archive) as conn:
+    """Articles in an archive, read without writing (the crawl may still hold it)."""
+    with closing(sqlite3.connect(f"{archive.resolve().as_uri()}?mode=ro", uri=True)) as conn:
         return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 

@@ -40,20 +40,17 @@ from twisted.internet.task import LoopingCall
 from archive.db import Archive
 from archive.ingest import Fetch
 from archive.models import Article, WarcRef
+from crawler import settings as default_settings
 from crawler.items import PageItem
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS: dict[str, Any] = {
-    "REDIS_KEY_PREFIX": "akhbar",  # every key starts with it: one Redis can serve several setups
-    "REDIS_ROUND_SECONDS": 3000,  # workers starting within this window share one round
-    "REDIS_IDLE_SECONDS": 10,  # close once the frontier is empty and nobody was busy this long
-}
 DISCOVERY_KINDS = ("feed", "sitemap", "listing")
 
 
 def setting(settings: BaseSettings, name: str) -> Any:
-    return settings.get(name, DEFAULTS[name])
+    """A REDIS_* setting, defaulting to crawler/settings.py's value when `settings` lacks it."""
+    return settings.get(name, getattr(default_settings, name))
 
 
 class RedisUnavailable(ConnectionError):
@@ -249,8 +246,10 @@ class RoundExtension:
                 stats.set_value(f"outlet/{outlet}/discovery_shared", 1)
 
 
-class RedisKnownUrlsMiddleware:
-    """Drop article requests whose URL the archive holds, asking Redis (`ingest` keeps it)."""
+class _RedisKeyComponent:
+    """A Scrapy component that works on one Redis key, `<REDIS_KEY_PREFIX>:<key_name>`."""
+
+    key_name = ""
 
     def __init__(self, crawler: Crawler, server: redis.Redis, key: str) -> None:
         self.crawler = crawler
@@ -258,12 +257,23 @@ class RedisKnownUrlsMiddleware:
         self.key = key
 
     @classmethod
+    def _build(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        key = f"{setting(settings, 'REDIS_KEY_PREFIX')}:{cls.key_name}"
+        return cls(crawler, client(settings["REDIS_URL"]), key)
+
+
+class RedisKnownUrlsMiddleware(_RedisKeyComponent):
+    """Drop article requests whose URL the archive holds, asking Redis (`ingest` keeps it)."""
+
+    key_name = "known"
+
+    @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         if not settings.get("REDIS_URL") or not settings.getbool("REDIS_SKIP_KNOWN"):
             raise NotConfigured
-        key = f"{setting(settings, 'REDIS_KEY_PREFIX')}:known"
-        return cls(crawler, client(settings["REDIS_URL"]), key)
+        return cls._build(crawler)
 
     def process_request(self, request: Request) -> None:
         if request.meta.get("kind") != "article":
@@ -293,21 +303,16 @@ def decode_fetch(payload: bytes) -> Fetch:
     return Fetch(Article(**fields), data["status"], data["fetched_at"], warc)
 
 
-class ArticleQueuePipeline:
+class ArticleQueuePipeline(_RedisKeyComponent):
     """Replaces ArchivePipeline on crawler workers: extracted articles go to a Redis list."""
 
-    def __init__(self, crawler: Crawler, server: redis.Redis, key: str) -> None:
-        self.crawler = crawler
-        self.server = server
-        self.key = key
+    key_name = "articles"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        if not settings.get("REDIS_URL"):
+        if not crawler.settings.get("REDIS_URL"):
             raise NotConfigured("REDIS_URL is not set")
-        key = f"{setting(settings, 'REDIS_KEY_PREFIX')}:articles"
-        return cls(crawler, client(settings["REDIS_URL"]), key)
+        return cls._build(crawler)
 
     def process_item(self, item: PageItem) -> PageItem:
         if item.article is None:

@@ -31,10 +31,6 @@ from crawler.workerpool import extraction_pool
 logger = logging.getLogger(__name__)
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return extraction_pool(workers, watch_pid=os.getpid())
-
-
 class ExtractionPipeline:
     """PageItem (raw bytes) -> PageItem with `.article`, or DropItem with the refusal reason."""
 
@@ -53,8 +49,12 @@ class ExtractionPipeline:
         )
 
     def open_spider(self) -> None:
-        self.pool = _pool(self.workers)
+        self.pool = self._new_pool()
         self.pending = asyncio.Semaphore(self.max_pending)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # workers exit by themselves if this crawl process is killed (kill -9)
+        return extraction_pool(self.workers, watch_pid=os.getpid())
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -87,7 +87,7 @@ class ExtractionPipeline:
                 # a worker died (out of memory on a hostile page?): replace the pool, retry once
                 logger.warning("extraction worker died on %s (attempt %d)", item.url, attempt)
                 self.pool.shutdown(wait=False, cancel_futures=False)
-                self.pool = _pool(self.workers)
+                self.pool = self._new_pool()
             except Exception as exc:  # one malformed page must never stop the crawl
                 logger.warning("extraction failed on %s: %r", item.url, exc)
                 break

@@ -23,6 +23,14 @@ from .conftest import REPO, akhbar_crawl, article_rows
 from .fixture_site import FixtureSite
 
 
+def _crawl_with_warc(site: FixtureSite, archive: Path, warc: Path, max_size: int) -> None:
+    """`akhbar crawl` of the fixture site into `archive`, WARC files rotated at `max_size`."""
+    akhbar_crawl(
+        "--sitemap", site.sitemap, "--archive", str(archive), "--warc", str(warc),
+        "--set", f"WARC_MAX_SIZE={max_size}",
+    )  # fmt: skip
+
+
 def _records(directory: Path) -> list[tuple[str, str, str | None, str | None]]:
     """(type, target URI, record id, concurrent-to) of every record, digests checked."""
     found = []
@@ -58,16 +66,7 @@ def test_crawl_writes_every_exchange_and_rows_point_to_their_records(
 ) -> None:
     warc = tmp_path / "warc"
     archive = tmp_path / "archive.db"
-    akhbar_crawl(
-        "--sitemap",
-        site.sitemap,
-        "--archive",
-        str(archive),
-        "--warc",
-        str(warc),
-        "--set",
-        "WARC_MAX_SIZE=8000",
-    )
+    _crawl_with_warc(site, archive, warc, max_size=8000)
     files = warc_files(warc)
     assert len(files) >= 3, "WARC_MAX_SIZE=8000 must rotate the files"
     records = _records(warc)
@@ -91,16 +90,7 @@ def test_reextract_rebuilds_a_deleted_archive_identically(
     site: FixtureSite, tmp_path: Path
 ) -> None:
     warc, archive = tmp_path / "warc", tmp_path / "archive.db"
-    akhbar_crawl(
-        "--sitemap",
-        site.sitemap,
-        "--archive",
-        str(archive),
-        "--warc",
-        str(warc),
-        "--set",
-        "WARC_MAX_SIZE=20000",
-    )
+    _crawl_with_warc(site, archive, warc, max_size=20000)
     crawled = article_rows(archive)
     assert len(crawled) == 12
     for path in tmp_path.glob("archive.db*"):
