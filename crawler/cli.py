@@ -18,7 +18,7 @@ from archive.db import Archive
 from archive.errors import ArchiveError
 from archive.records import OutletRunRecord
 from crawler import health
-from crawler.cli_options import ARCHIVE_OPTION
+from crawler.cli_options import ARCHIVE_OPTION, archive_option
 from crawler.outlets import Outlet, OutletError, adhoc_outlet, load_registry, select
 from crawler.run import (
     EXIT_CANNOT_RUN,
@@ -246,14 +246,7 @@ def _outlet_for(url: str, name: str | None, files: tuple[Path, ...]) -> Outlet |
 
 
 @cli.command()
-@click.option(
-    "--archive",
-    "archive_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("demo-archive.db"),
-    show_default=True,
-    help="The archive the demo writes.",
-)
+@archive_option(Path("demo-archive.db"), "The archive the demo writes.")
 @click.option("-v", "--verbose", is_flag=True, help="Log the crawl at INFO level.")
 def demo(archive_path: Path, verbose: bool) -> None:
     """Crawl the bundled sample site (offline, on 127.0.0.1) into a demo archive."""
