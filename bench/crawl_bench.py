@@ -308,6 +308,21 @@ class Round:
         return self.crawl.rate / self.ceiling
 
     @property
+    def crawl_ms(self) -> float:
+        """CPU ms per page the crawl used (crawl process and its workers, start-up included)."""
+        return (self.crawl.cpu_main + self.crawl.cpu_children) * 1000 / max(1, self.crawl.pages)
+
+    @property
+    def efficiency(self) -> float:
+        """The stages' CPU per page (at the crawl's speed) over the crawl's: 1 is no overhead."""
+        return 1000 * self.cores / self.ceiling_at_crawl_speed / self.crawl_ms
+
+    @property
+    def busy(self) -> float:
+        """Share of the cores the crawl kept busy; efficiency x busy = akhbar/ceiling."""
+        return (self.crawl.cpu_main + self.crawl.cpu_children) / (self.crawl.wall * self.cores)
+
+    @property
     def ratio(self) -> float:
         return self.crawl.rate / self.ceiling_at_crawl_speed
 
@@ -414,6 +429,8 @@ def _speed_lines(r: Results) -> list[str]:
             "akhbar / ceiling at the crawl's speed",
             f"{_per_round([x.ratio for x in r.rounds])}   median {r.median.ratio:.2f}",
         ),
+        _cols("  = CPU efficiency", _per_round([x.efficiency for x in r.rounds])),
+        _cols("    x cores kept busy", _per_round([x.busy for x in r.rounds])),
         _cols(
             "  the same, first to last committed batch",
             _per_round([x.crawl.steady_rate / x.ceiling_at_crawl_speed for x in r.rounds])
@@ -425,8 +442,7 @@ def _speed_lines(r: Results) -> list[str]:
 def _machine_use(r: Results, best: Round) -> list[str]:
     """Where the median round's crawl spent its CPU, against its stages."""
     full = best.crawl
-    busy = (full.cpu_main + full.cpu_children) / (full.wall * r.cores)
-    total_ms = (full.cpu_main + full.cpu_children) * 1000 / full.pages
+    busy, total_ms = best.busy, best.crawl_ms
     stages_ms = 1000 * r.cores / best.ceiling_at_crawl_speed
     free = max(0.1, r.cores - full.others_cpu / full.wall)
     server_ms = full.server_cpu * 1000 / max(1, full.pages)

@@ -45,6 +45,7 @@ from crawler.extraction_dom import (
 from crawler.extraction_meta import Metadata, hint_date, read_metadata, text_date
 from crawler.extraction_pages import SourceCopy, refusal, source_copy
 from crawler.extraction_sections import drop_comment_sections, restore_subheadings
+from crawler.items import Extraction
 from crawler.language import detect_language
 from crawler.outlets import ExtractionHints, Outlet
 
@@ -61,14 +62,6 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "output_format": "txt",
 }
 NO_HINTS = ExtractionHints()
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """The result for one page: an article, or the reason (a short slug) the page was refused."""
-
-    article: Article | None
-    refused: str | None = None
 
 
 @dataclass(frozen=True)

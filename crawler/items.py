@@ -1,4 +1,6 @@
-"""The item that travels from the spider through the pipelines."""
+"""What travels from the spider through the pipelines: the page item, and the extraction result
+that comes back from a worker process (kept here, away from trafilatura, so the crawl process
+that unpickles it never imports the extraction stack)."""
 
 from __future__ import annotations
 
@@ -19,3 +21,11 @@ class PageItem:
     fetched_at: str
     article: Article | None = None
     warc: WarcRef | None = None  # where the raw response is kept, when writing WARC
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The result for one page: an article, or the reason (a short slug) the page was refused."""
+
+    article: Article | None
+    refused: str | None = None

@@ -12,9 +12,10 @@ from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
@@ -161,3 +162,25 @@ class RedirectGuardMiddleware:
 
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's meta-refresh redirects, without decoding the pages that cannot have one.
+
+    Scrapy decodes the whole body of every HTML response (~0.13 ms of reactor CPU for a 100 KB
+    page) to look for `<meta http-equiv="refresh">` in its first 4,096 characters. In an
+    ASCII-compatible encoding such a tag shows its ASCII letters in the bytes: a page whose first
+    bytes lack "http-equiv" or "refresh" goes on untouched. Anything else, and pages with NUL
+    bytes (UTF-16/32), get Scrapy's own check.
+    """
+
+    HEAD_BYTES = 4 * 4096  # 4,096 characters are at most this many bytes of UTF-8
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        if isinstance(response, HtmlResponse):
+            head = response.body[: self.HEAD_BYTES].lower()
+            if b"\x00" not in head and (b"http-equiv" not in head or b"refresh" not in head):
+                return response
+        return super().process_response(request, response)

@@ -22,8 +22,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from archive.db import Archive
 from archive.ingest import Fetch
 from archive.records import AddResult
-from crawler.extract import Extraction
-from crawler.items import PageItem
+from crawler.items import Extraction, PageItem
 from crawler.outlets import Outlet
 from crawler.worker import extract_page
 from crawler.workerpool import extraction_pool

@@ -27,7 +27,7 @@ from typing import IO
 from archive.db import Archive
 from archive.ingest import Fetch
 from archive.models import WarcRef
-from crawler.extract import Extraction
+from crawler.items import Extraction
 from crawler.outlets import Outlet, adhoc_outlet
 from crawler.warc import ReadCounts, StoredResponse, WarcDamaged, read_responses, warc_files
 from crawler.worker import extract_page

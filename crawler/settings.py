@@ -33,12 +33,15 @@ REDIRECT_MAX_TIMES = 5
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 opens an HTTP control port otherwise
 COOKIES_ENABLED = False
+# Scrapy reads the source of every callback on its first call to warn about `return` in a
+# generator (~30 ms each, before the first article); our callbacks are tested instead.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
 # --- akhbar components ---------------------------------------------------------------------
-DOWNLOADER_MIDDLEWARES = {
+DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {  # None switches a Scrapy default off
     # Before robots.txt (100) and any download: drop article URLs the archive already holds.
     "crawler.middlewares.SkipArchivedMiddleware": 50,
     # Closest to the network: every response as received, into WARC files (when WARC_DIR is set).
@@ -97,10 +100,13 @@ DOWNLOADER_MIDDLEWARES = {
     # Conditional requests for feeds/sitemaps/listings; unchanged ones are not parsed again.
     "crawler.conditional.DiscoveryStateMiddleware": 60,
     # Scrapy's retries, replaced by a subclass that honours Retry-After (capped).
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,  # type: ignore[dict-item]
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
     # Just outside RedirectMiddleware (600): refuse redirect loops and redirects off the outlet.
     "crawler.middlewares.RedirectGuardMiddleware": 650,
+    # Scrapy's meta-refresh redirects, minus decoding every page that has no refresh tag.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.QuickMetaRefreshMiddleware": 580,
 }
 # Longest Retry-After (seconds) a retry waits for; a server asking more is retried next run.
 RETRY_AFTER_MAX = 60.0

@@ -3,10 +3,16 @@
 Kept apart from the pipeline so worker processes import only what extraction needs. Choosing
 the encoding happens here too: it reads the whole body (and may run charset_normalizer on a
 page with wrong declarations), work that would otherwise hold the reactor thread.
+
+The crawl process imports this module too (it submits `extract_page` to the pool and unpickles
+`Extraction` results), but never runs extraction: trafilatura and langdetect (~0.2 s of CPU and
+~20 MB at start-up) are imported by the functions below, which only workers call. The pool's
+fork server preloads them (crawler/workerpool.py), so a worker's call finds them loaded.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -14,9 +20,11 @@ import time
 from w3lib.encoding import html_to_unicode
 
 from crawler.charset import page_encoding
-from crawler.extract import Extraction, extract
-from crawler.language import detect_language
+from crawler.items import Extraction
 from crawler.outlets import Outlet
+
+# Imported by the fork server before it forks any worker (crawler/workerpool.py).
+EXTRACTION_MODULES = ["crawler.extract", "crawler.language"]
 
 
 def decode_html(body: bytes, encoding: str | None) -> str:
@@ -32,6 +40,8 @@ def decode_html(body: bytes, encoding: str | None) -> str:
 
 def extract_page(body: bytes, content_type: str | None, url: str, outlet: Outlet) -> Extraction:
     """Extraction of one fetched page (its bytes and Content-Type header), in a worker process."""
+    from crawler.extract import extract  # loaded once per worker; see the module docstring
+
     return extract(decode_html(body, page_encoding(body, content_type)), url, outlet)
 
 
@@ -63,5 +73,11 @@ def warm_up(crawl_pid: int | None = None) -> None:
     if crawl_pid is not None:
         watchdog = threading.Thread(target=_exit_when_gone, args=(crawl_pid,), daemon=True)
         watchdog.start()
+    from crawler.extract import extract  # see the module docstring
+    from crawler.language import detect_language
+
     extract(WARM_UP_PAGE, "http://localhost/2026/01/01/warm-up.html", None)
     detect_language("Le gouvernement a présenté un nouveau programme national pour l'emploi.")
+    # The extraction stack and the language profiles are loaded for good: frozen, they are
+    # skipped by every later full collection (GC 0.6 -> 0.1 ms of CPU per page, measured).
+    gc.freeze()

@@ -1,7 +1,8 @@
 """The extraction worker pool: processes forked from a server that imported extraction once.
 
 forkserver, not fork: workers never inherit the reactor's threads and sockets. The server imports
-the extraction stack once (`crawler.worker`, ~0.3 s of CPU); every worker it forks starts with it.
+the extraction stack once (trafilatura, langdetect: ~0.3 s of CPU); every worker it forks starts
+with it, and the crawl process itself never imports it.
 Used by the crawl's ExtractionPipeline and by reextract / ingest-warc.
 """
 
@@ -13,9 +14,9 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
 
-from crawler.worker import warm_up
+from crawler.worker import EXTRACTION_MODULES, warm_up
 
-PRELOAD = ["crawler.worker"]
+PRELOAD = ["crawler.worker", *EXTRACTION_MODULES]
 
 
 def _context() -> BaseContext:
