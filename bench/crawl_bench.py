@@ -36,6 +36,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -71,6 +72,7 @@ class CrawlRun:
     machine_cpu: float = 0.0  # CPU seconds every process on the machine used meanwhile
     window: tuple[float, float] = (0.0, 0.0)  # time.time() at start and end, for the probe
     commits: list[tuple[float, int]] = field(default_factory=list)  # (seconds, rows) seen
+    extraction_ms: float = 0.0  # CPU ms/page the workers spent in extract_page (run counters)
 
     @property
     def steady_rate(self) -> float:
@@ -197,13 +199,28 @@ def run_monitored(command: list[str], archive: Path, server: SiteServer) -> Craw
         machine_cpu=machine_busy() - machine_before,
         window=(opened, time.time()),
         commits=monitor.commits,
+        extraction_ms=_extraction_ms(archive),
     )
 
 
-def _rows(archive: Path) -> int:
-    """Articles in an archive, read without writing (the crawl may still hold it)."""
+def _read(archive: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a query, read without writing (the crawl may still hold the archive)."""
     with closing(sqlite3.connect(f"{archive.resolve().as_uri()}?mode=ro", uri=True)) as conn:
-        return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+        return conn.execute(sql).fetchall()
+
+
+def _rows(archive: Path) -> int:
+    """Articles in an archive."""
+    return int(_read(archive, "SELECT count(*) FROM articles")[0][0])
+
+
+def _extraction_ms(archive: Path) -> float:
+    """CPU ms per page the last run's workers spent in `extract_page` (its outlet counters
+    `extraction_cpu_ms` and `pages_extracted`); 0 for a crawl that does not count them."""
+    last = "SELECT counters FROM run_outlets WHERE run_id = (SELECT max(run_id) FROM run_outlets)"
+    counters = [json.loads(row[0] or "{}") for row in _read(archive, last)]
+    pages = sum(c.get("pages_extracted", 0) for c in counters)
+    return sum(c.get("extraction_cpu_ms", 0) for c in counters) / pages if pages else 0.0
 
 
 def akhbar_command() -> list[str]:
@@ -298,10 +315,27 @@ class Round:
         return self.cores / sum(t.seconds for t in self.stages.values())
 
     @property
+    def extraction_stage(self) -> Timed:
+        return next(t for name, t in self.stages.items() if name.startswith("extraction"))
+
+    @property
+    def speed(self) -> float:
+        """How much more CPU the same work took during the crawl than during the stages: the
+        crawl's workers ran the stage's function over the same pages (CPU per page over all of
+        them, from the run's counters). Falls back on the speed probe's ~15 readings."""
+        if self.crawl.extraction_ms:
+            return self.crawl.extraction_ms / (self.extraction_stage.seconds * 1000)
+        return self.probe_speed
+
+    @property
+    def probe_speed(self) -> float:
+        """The same factor as read by the speed probe (a cross-check)."""
+        return self.crawl_probe_ms / self.extraction_stage.probe_ms
+
+    @property
     def ceiling_at_crawl_speed(self) -> float:
-        """The ceiling had each stage run at the speed the machine had during the crawl."""
-        at_speed = [t.seconds * self.crawl_probe_ms / t.probe_ms for t in self.stages.values()]
-        return self.cores / sum(at_speed)
+        """The ceiling had the stages run at the speed the machine had during the crawl."""
+        return self.cores / (sum(t.seconds for t in self.stages.values()) * self.speed)
 
     @property
     def raw_ratio(self) -> float:
@@ -403,24 +437,18 @@ def report(r: Results, mean_kb: float) -> list[str]:
 
 
 def _speed_lines(r: Results) -> list[str]:
-    """The probe's readings, the ratios at the crawl's speed, and the check of the correction:
-    the extraction stage of every round converted to one common speed should agree."""
-    crawl_ms = [x.crawl_probe_ms for x in r.rounds]
-    extraction = [
-        next(t for n, t in x.stages.items() if n.startswith("extraction")) for x in r.rounds
-    ]
-    common = sum(crawl_ms) / len(crawl_ms)
+    """The machine's speed during each crawl against its stages, read two ways: the crawl's own
+    extraction CPU per page against the extraction stage's (the correction used), and the
+    speed probe's readings (a cross-check with far fewer samples)."""
     return [
         _cols(
-            "machine speed, probe CPU ms (extraction stage)",
-            _per_round([t.probe_ms for t in extraction]),
+            "crawl's workers in extract_page, CPU ms/page",
+            _per_round([x.crawl.extraction_ms for x in r.rounds]),
         ),
-        _cols("machine speed, probe CPU ms (akhbar crawl)", _per_round(crawl_ms)),
         _cols(
-            f"check: extraction stage at {common:.2f} probe ms",
-            _per_round([t.seconds * 1e3 * common / t.probe_ms for t in extraction])
-            + " CPU ms/page",
+            "speed: crawl's CPU/page / extraction stage's", _per_round([x.speed for x in r.rounds])
         ),
+        _cols("  the same, read by the speed probe", _per_round([x.probe_speed for x in r.rounds])),
         _cols(
             "ceiling at the crawl's speed, pages/s",
             _per_round([x.ceiling_at_crawl_speed for x in r.rounds], "{:.1f}"),

@@ -29,3 +29,4 @@ class Extraction:
 
     article: Article | None
     refused: str | None = None
+    cpu_ms: float = 0.0  # CPU the worker spent on the page (counted per outlet and run)

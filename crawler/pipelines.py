@@ -64,6 +64,8 @@ class ExtractionPipeline:
         outlet = self.crawler.spider.outlets[item.outlet]  # type: ignore[union-attr]
         async with self.pending:
             extraction = await self._extract(item, outlet)
+        self._count(item.outlet, "pages_extracted")
+        self._count(item.outlet, "extraction_cpu_ms", round(extraction.cpu_ms))
         if extraction.article is None:
             reason = extraction.refused or "not-an-article"
             self._count(item.outlet, f"pages_refused/{reason}")
@@ -93,9 +95,9 @@ class ExtractionPipeline:
         self._count(item.outlet, "errors/extraction_failed")
         raise DropItem(f"extraction failed: {item.url}", log_level="WARNING")
 
-    def _count(self, outlet: str, key: str) -> None:
+    def _count(self, outlet: str, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"outlet/{outlet}/{key}")
+        self.crawler.stats.inc_value(f"outlet/{outlet}/{key}", count)
 
 
 class ArchivePipeline:

@@ -16,6 +16,7 @@ import gc
 import os
 import threading
 import time
+from dataclasses import replace
 
 from w3lib.encoding import html_to_unicode
 
@@ -42,7 +43,9 @@ def extract_page(body: bytes, content_type: str | None, url: str, outlet: Outlet
     """Extraction of one fetched page (its bytes and Content-Type header), in a worker process."""
     from crawler.extract import extract  # loaded once per worker; see the module docstring
 
-    return extract(decode_html(body, page_encoding(body, content_type)), url, outlet)
+    started = time.process_time()
+    extraction = extract(decode_html(body, page_encoding(body, content_type)), url, outlet)
+    return replace(extraction, cpu_ms=(time.process_time() - started) * 1000)
 
 
 WARM_UP_PAGE = (

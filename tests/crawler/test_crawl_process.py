@@ -31,9 +31,15 @@ if __name__ == "__main__":
         )
         report = run_crawl(request)
     heavy = ["trafilatura", "langdetect", "htmldate", "crawler.extract"]
+    counters = [o.counters for o in report.outlets]
+    outcomes = ("articles_new", "articles_duplicate", "articles_revised")
     print(json.dumps({
         "status": report.status,
-        "new": sum(o.counters.get("articles_new", 0) for o in report.outlets),
+        "new": sum(c.get("articles_new", 0) for c in counters),
+        "archived": sum(c.get(o, 0) for c in counters for o in outcomes),
+        "extracted": sum(c.get("pages_extracted", 0) for c in counters),
+        "refused": sum(c.get("pages_refused", 0) for c in counters),
+        "cpu_ms": sum(c.get("extraction_cpu_ms", 0) for c in counters),
         "loaded": [name for name in heavy if name in sys.modules],
     }))
 """
@@ -54,3 +60,6 @@ def test_the_crawl_process_never_loads_the_extraction_stack(tmp_path: Path) -> N
     assert result["status"] == "ok"
     assert result["new"] > 0  # the workers did extract: the stack lives there
     assert result["loaded"] == []
+    # every page handed to a worker is counted, with the CPU its extraction took
+    assert result["extracted"] == result["archived"] + result["refused"]
+    assert result["cpu_ms"] >= result["extracted"]  # at least 1 ms a page, as real pages take
