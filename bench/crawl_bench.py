@@ -14,8 +14,11 @@ The speed of a shared virtual machine drifts by tens of percent within a minute 
 measured 14-22 ms per 5 s window here), so a ceiling measured minutes before the crawl says
 little about the crawl. The stages and the full crawl are therefore measured in ROUNDS, each
 round the stages immediately followed by the crawl; each round gives its own akhbar/ceiling,
-and the median round is the figure reported. The naive baseline runs between the first two
-rounds and is compared with the mean rate of those two rounds.
+and the median round is the figure reported. Within a round, the ceiling is converted to the
+crawl's speed: the crawl's workers run the extraction stage's function over the same pages and
+count the CPU it took (run counter `extraction_cpu_ms`), so their CPU per page against the
+stage's is the machine's speed during the crawl, read over 2,000 pages. The naive baseline runs
+between the first two rounds, counts the same, and is compared with those two rounds.
 
     akhbar bench crawl [--pages 2000] [--seed 1] [--rounds 5]    (python -m bench.crawl_bench)
 """
@@ -44,7 +47,6 @@ from archive.db import Archive
 from archive.ingest import Fetch
 from archive.models import Article
 from bench.site_server import TYPES, SiteServer
-from bench.speed_probe import SpeedProbe
 from bench.synthetic_site import DEFAULT_PAGES, article_urls, generate
 from crawler import settings as crawl_settings
 from crawler.outlets import adhoc_outlet
@@ -70,7 +72,6 @@ class CrawlRun:
     cpu_children: float = 0.0
     server_cpu: float = 0.0
     machine_cpu: float = 0.0  # CPU seconds every process on the machine used meanwhile
-    window: tuple[float, float] = (0.0, 0.0)  # time.time() at start and end, for the probe
     commits: list[tuple[float, int]] = field(default_factory=list)  # (seconds, rows) seen
     extraction_ms: float = 0.0  # CPU ms/page the workers spent in extract_page (run counters)
 
@@ -98,7 +99,8 @@ class TreeMonitor:
 
     RSS and CPU times are cheap to read (/proc/PID/statm, stat) and sampled every `interval`;
     PSS needs /proc/PID/smaps, ~1 ms of CPU per process, so it is read every `pss_every`
-    samples only: sampled as often as RSS, it took ~3 % of the machine away from the crawl.
+    samples only: sampled as often as RSS, it took ~3 % of the machine away from the crawl. The
+    process tree (its workers start once) is listed again at the same pace.
     """
 
     def __init__(
@@ -111,6 +113,7 @@ class TreeMonitor:
         self.interval = interval
         self.pss_every = pss_every
         self.samples = 0
+        self.procs: list[psutil.Process] = []
         self.peak_rss = 0
         self.peak_pss = 0
         self.cpu: dict[int, float] = {}
@@ -131,11 +134,13 @@ class TreeMonitor:
             self._stop.wait(self.interval)
 
     def sample(self) -> None:
-        try:
-            procs = [self.root, *self.root.children(recursive=True)]
-        except psutil.Error:
-            return
         with_pss = self.samples % self.pss_every == 0
+        if with_pss or not self.procs:  # listing children reads every process of the machine
+            try:
+                self.procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                return
+        procs = self.procs
         self.samples += 1
         if self.archive is not None and self.samples % 2 == 0:
             self._count_rows(self.archive)
@@ -178,7 +183,7 @@ def subprocess_env() -> dict[str, str]:
 def run_monitored(command: list[str], archive: Path, server: SiteServer) -> CrawlRun:
     """Run a crawl subprocess to completion, sampling its process tree; count archived rows."""
     server_before, machine_before = server.cpu_seconds(), machine_busy()
-    started, opened = time.perf_counter(), time.time()
+    started = time.perf_counter()
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env()
     )
@@ -197,7 +202,6 @@ def run_monitored(command: list[str], archive: Path, server: SiteServer) -> Craw
         cpu_children=sum(monitor.cpu.values()),
         server_cpu=server.cpu_seconds() - server_before,
         machine_cpu=machine_busy() - machine_before,
-        window=(opened, time.time()),
         commits=monitor.commits,
         extraction_ms=_extraction_ms(archive),
     )
@@ -293,49 +297,30 @@ def measure_archive(articles: list[Article], path: Path) -> float:
 
 
 @dataclass
-class Timed:
-    """A stage's CPU seconds per page, and the machine's speed meanwhile (probe CPU ms)."""
-
-    seconds: float
-    probe_ms: float
-
-
-@dataclass
 class Round:
     """The stages measured alone, then the full akhbar crawl, back to back."""
 
     cores: int
-    stages: dict[str, Timed]
+    stages: dict[str, float]  # CPU seconds per page
     crawl: CrawlRun
-    crawl_probe_ms: float
 
     @property
     def ceiling(self) -> float:
         """Pages/s: the stages' CPU per page, as measured, spread over the cores."""
-        return self.cores / sum(t.seconds for t in self.stages.values())
-
-    @property
-    def extraction_stage(self) -> Timed:
-        return next(t for name, t in self.stages.items() if name.startswith("extraction"))
+        return self.cores / sum(self.stages.values())
 
     @property
     def speed(self) -> float:
         """How much more CPU the same work took during the crawl than during the stages: the
-        crawl's workers ran the stage's function over the same pages (CPU per page over all of
-        them, from the run's counters). Falls back on the speed probe's ~15 readings."""
-        if self.crawl.extraction_ms:
-            return self.crawl.extraction_ms / (self.extraction_stage.seconds * 1000)
-        return self.probe_speed
-
-    @property
-    def probe_speed(self) -> float:
-        """The same factor as read by the speed probe (a cross-check)."""
-        return self.crawl_probe_ms / self.extraction_stage.probe_ms
+        crawl's workers ran the extraction stage's function over the same pages (their CPU per
+        page over all of them, from the run's counters)."""
+        stage = next(v for name, v in self.stages.items() if name.startswith("extraction"))
+        return self.crawl.extraction_ms / (stage * 1000)
 
     @property
     def ceiling_at_crawl_speed(self) -> float:
         """The ceiling had the stages run at the speed the machine had during the crawl."""
-        return self.cores / (sum(t.seconds for t in self.stages.values()) * self.speed)
+        return self.cores / (sum(self.stages.values()) * self.speed)
 
     @property
     def raw_ratio(self) -> float:
@@ -367,7 +352,6 @@ class Results:
     cores: int
     rounds: list[Round]
     naive: CrawlRun
-    naive_probe_ms: float
     half: CrawlRun
 
     @property
@@ -379,9 +363,10 @@ class Results:
     @property
     def naive_ratio(self) -> float:
         """akhbar/naive: the rounds run just before and after the naive baseline, each rate
-        converted to the naive run's machine speed (a rate scales with 1 / probe ms)."""
+        converted to the naive run's machine speed (a rate scales with 1 / CPU per page of the
+        same extraction, which both crawls count)."""
         near = self.rounds[:2]
-        at_speed = [x.crawl.rate * x.crawl_probe_ms / self.naive_probe_ms for x in near]
+        at_speed = [x.crawl.rate * x.crawl.extraction_ms / self.naive.extraction_ms for x in near]
         return sum(at_speed) / len(at_speed) / self.naive.rate
 
 
@@ -405,10 +390,8 @@ def report(r: Results, mean_kb: float) -> list[str]:
         _cols("stage, measured alone over the same pages", f"CPU ms/page, round {numbers}"),
     ]
     for name in r.rounds[0].stages:
-        lines.append(
-            _cols(f"  {name}", _per_round([x.stages[name].seconds * 1e3 for x in r.rounds]))
-        )
-    sums = [sum(t.seconds for t in x.stages.values()) * 1e3 for x in r.rounds]
+        lines.append(_cols(f"  {name}", _per_round([x.stages[name] * 1e3 for x in r.rounds])))
+    sums = [sum(x.stages.values()) * 1e3 for x in r.rounds]
     lines += [
         _cols("  sum", _per_round(sums)),
         _cols(
@@ -437,9 +420,8 @@ def report(r: Results, mean_kb: float) -> list[str]:
 
 
 def _speed_lines(r: Results) -> list[str]:
-    """The machine's speed during each crawl against its stages, read two ways: the crawl's own
-    extraction CPU per page against the extraction stage's (the correction used), and the
-    speed probe's readings (a cross-check with far fewer samples)."""
+    """The machine's speed during each crawl against its stages (the crawl's own extraction CPU
+    per page against the extraction stage's), and the ratios at that speed."""
     return [
         _cols(
             "crawl's workers in extract_page, CPU ms/page",
@@ -448,7 +430,6 @@ def _speed_lines(r: Results) -> list[str]:
         _cols(
             "speed: crawl's CPU/page / extraction stage's", _per_round([x.speed for x in r.rounds])
         ),
-        _cols("  the same, read by the speed probe", _per_round([x.probe_speed for x in r.rounds])),
         _cols(
             "ceiling at the crawl's speed, pages/s",
             _per_round([x.ceiling_at_crawl_speed for x in r.rounds], "{:.1f}"),
@@ -475,7 +456,7 @@ def _machine_use(r: Results, best: Round) -> list[str]:
     free = max(0.1, r.cores - full.others_cpu / full.wall)
     server_ms = full.server_cpu * 1000 / max(1, full.pages)
     naive_ms = r.naive.cpu_main * 1000 / max(1, r.naive.pages)
-    naive_ms_at_crawl = naive_ms * best.crawl_probe_ms / r.naive_probe_ms
+    naive_ms_at_crawl = naive_ms * best.crawl.extraction_ms / r.naive.extraction_ms
     return [
         f"median round: {busy:.0%} of {r.cores} cores busy; reactor process "
         f"{full.cpu_main * 1000 / full.pages:.1f} ms/page ({full.cpu_main / full.wall:.0%} of a "
@@ -510,25 +491,14 @@ def _ratio_line(r: Results) -> str:
     )
 
 
-def measure_stages(
-    root: Path, urls: list[str], sitemap: str, probe: SpeedProbe, workdir: Path
-) -> dict[str, Timed]:
-    """Each stage's CPU seconds per page, measured alone over the site's pages, with the
-    machine's speed while it ran."""
+def measure_stages(root: Path, urls: list[str], sitemap: str, workdir: Path) -> dict[str, float]:
+    """Each stage's CPU seconds per page, measured alone over the site's pages."""
     cores = os.cpu_count() or 1
-    stages: dict[str, Timed] = {}
-    started = time.time()
-    download = measure_download(urls, workdir)
-    stages["download (bare Scrapy spider)"] = Timed(download, probe.ms(started, time.time()))
-    started = time.time()
+    stages = {"download (bare Scrapy spider)": measure_download(urls, workdir)}
     extraction, articles = measure_extraction(root, urls, sitemap, cores)
-    extraction_ms = probe.ms(started, time.time())
-    stages["extraction + language (worker function)"] = Timed(extraction, extraction_ms)
-    stage_db, started = workdir / "stage.db", time.time()
-    archive = measure_archive(articles, stage_db)
-    stages["archive write (add_many, batches of 100)"] = Timed(
-        archive, probe.ms(started, time.time())
-    )
+    stages["extraction + language (worker function)"] = extraction
+    stage_db = workdir / "stage.db"
+    stages["archive write (add_many, batches of 100)"] = measure_archive(articles, stage_db)
     _remove_archive(stage_db)
     return stages
 
@@ -546,15 +516,14 @@ class Bench:
     urls: list[str]
     sitemap: str
     server: SiteServer
-    probe: SpeedProbe
     workdir: Path
 
     def round(self, number: int) -> Round:
-        stages = measure_stages(self.root, self.urls, self.sitemap, self.probe, self.workdir)
+        stages = measure_stages(self.root, self.urls, self.sitemap, self.workdir)
         archive = self.workdir / f"full-{number}.db"
         crawl = run_akhbar(self.sitemap, archive, self.server)
         _remove_archive(archive)
-        return Round(os.cpu_count() or 1, stages, crawl, self.probe.ms(*crawl.window))
+        return Round(os.cpu_count() or 1, stages, crawl)
 
 
 def run_benchmark(
@@ -572,19 +541,16 @@ def run_benchmark(
     with SiteServer(root) as server:
         sitemap = f"{server.base_url}/sitemap.xml"
         urls = article_urls(root, server.base_url)
-        page = root / urls[0][len(server.base_url) + 1 :]
         say(f"site: {len(urls)} pages at {sitemap} (server pid {server.process.pid})")
-        with SpeedProbe(page, urls[0], subprocess_env()) as probe:
-            bench = Bench(root, urls, sitemap, server, probe, workdir)
-            for number in range(1, max(2, rounds) + 1):
-                done.append(bench.round(number))
-                say(f"round {number}: akhbar/ceiling {done[-1].ratio:.2f} at the crawl's speed")
-                if number == 1:
-                    naive = run_naive(sitemap, workdir / "naive.db", server)
-                    naive_ms = probe.ms(*naive.window)
-                    say(f"naive: {naive.rate:.1f} pages/s")
-            half = run_akhbar(sitemap, workdir / "half.db", server, limit=pages // 2)
-    results = Results(pages, os.cpu_count() or 1, done, naive, naive_ms, half)
+        bench = Bench(root, urls, sitemap, server, workdir)
+        for number in range(1, max(2, rounds) + 1):
+            done.append(bench.round(number))
+            say(f"round {number}: akhbar/ceiling {done[-1].ratio:.2f} at the crawl's speed")
+            if number == 1:
+                naive = run_naive(sitemap, workdir / "naive.db", server)
+                say(f"naive: {naive.rate:.1f} pages/s")
+        half = run_akhbar(sitemap, workdir / "half.db", server, limit=pages // 2)
+    results = Results(pages, os.cpu_count() or 1, done, naive, half)
     return report(results, sum(sizes) / len(sizes) / 1024)
 
 

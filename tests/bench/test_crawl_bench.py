@@ -35,7 +35,6 @@ def test_crawl_bench_runs_and_prints_the_ratio_line(
         "akhbar crawl, 20 pages",
         "akhbar crawl, 40 pages",
         "akhbar / ceiling, as measured",
-        "the same, read by the speed probe",
         "= CPU efficiency",
         "x cores kept busy",
         "first to last committed batch",
