@@ -18,7 +18,8 @@ and the median round is the figure reported. Within a round, the ceiling is conv
 crawl's speed: the crawl's workers run the extraction stage's function over the same pages and
 count the CPU it took (run counter `extraction_cpu_ms`), so their CPU per page against the
 stage's is the machine's speed during the crawl, read over 2,000 pages. The naive baseline runs
-between the first two rounds, counts the same, and is compared with those two rounds.
+after round 1 between two akhbar crawls of its own, with bench/speed_probe.py beside the three
+(the naive's own extraction shares its reactor thread, so its CPU per page is no neutral speed).
 
     akhbar bench crawl [--pages 2000] [--seed 1] [--rounds 5]    (python -m bench.crawl_bench)
 """
@@ -47,6 +48,7 @@ from archive.db import Archive
 from archive.ingest import Fetch
 from archive.models import Article
 from bench.site_server import TYPES, SiteServer
+from bench.speed_probe import SpeedProbe
 from bench.synthetic_site import DEFAULT_PAGES, article_urls, generate
 from crawler import settings as crawl_settings
 from crawler.outlets import adhoc_outlet
@@ -74,6 +76,7 @@ class CrawlRun:
     machine_cpu: float = 0.0  # CPU seconds every process on the machine used meanwhile
     commits: list[tuple[float, int]] = field(default_factory=list)  # (seconds, rows) seen
     extraction_ms: float = 0.0  # CPU ms/page the workers spent in extract_page (run counters)
+    window: tuple[float, float] = (0.0, 0.0)  # time.time() at start and end (speed probe)
 
     @property
     def steady_rate(self) -> float:
@@ -183,7 +186,7 @@ def subprocess_env() -> dict[str, str]:
 def run_monitored(command: list[str], archive: Path, server: SiteServer) -> CrawlRun:
     """Run a crawl subprocess to completion, sampling its process tree; count archived rows."""
     server_before, machine_before = server.cpu_seconds(), machine_busy()
-    started = time.perf_counter()
+    started, opened = time.perf_counter(), time.time()
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env()
     )
@@ -204,6 +207,7 @@ def run_monitored(command: list[str], archive: Path, server: SiteServer) -> Craw
         machine_cpu=machine_busy() - machine_before,
         commits=monitor.commits,
         extraction_ms=_extraction_ms(archive),
+        window=(opened, time.time()),
     )
 
 
@@ -347,11 +351,50 @@ class Round:
 
 
 @dataclass
+class NaiveComparison:
+    """The naive baseline between two akhbar crawls, the speed probe running beside all three
+    (probe CPU ms per reading: a run's rate scales with 1 / probe ms)."""
+
+    naive: CrawlRun
+    naive_probe_ms: float
+    around: list[tuple[CrawlRun, float]]  # the akhbar crawls just before and after, probe ms
+
+    @property
+    def ratio(self) -> float:
+        """akhbar/naive, each akhbar rate converted to the naive run's speed."""
+        at_speed = [run.rate * ms / self.naive_probe_ms for run, ms in self.around]
+        return sum(at_speed) / len(at_speed) / self.naive.rate
+
+    def cpu_bound_ratio(self, cores: int) -> float:
+        """`cores` cores of akhbar's CPU per page against one of the naive's, at one speed."""
+        naive_ms = self.naive.cpu_main * 1000 / max(1, self.naive.pages)
+        akhbar = [
+            (run.cpu_main + run.cpu_children) * 1000 / max(1, run.pages) * self.naive_probe_ms / ms
+            for run, ms in self.around
+        ]
+        return cores * naive_ms / (sum(akhbar) / len(akhbar))
+
+
+def compare_naive(sitemap: str, bench: Bench, probe: SpeedProbe) -> NaiveComparison:
+    """akhbar, the naive baseline, akhbar again: back to back, with the probe's readings."""
+    around = []
+    for name in ("before", "naive", "after"):
+        archive = bench.workdir / f"{name}.db"
+        if name == "naive":
+            naive = run_naive(sitemap, archive, bench.server)
+        else:
+            run = run_akhbar(sitemap, archive, bench.server)
+            around.append((run, probe.ms(*run.window)))
+        _remove_archive(archive)
+    return NaiveComparison(naive, probe.ms(*naive.window), around)
+
+
+@dataclass
 class Results:
     pages: int
     cores: int
     rounds: list[Round]
-    naive: CrawlRun
+    naive: NaiveComparison
     half: CrawlRun
 
     @property
@@ -359,15 +402,6 @@ class Results:
         """The round whose akhbar/ceiling is the median (the lower middle of an even count)."""
         ranked = sorted(self.rounds, key=lambda r: r.ratio)
         return ranked[(len(ranked) - 1) // 2]
-
-    @property
-    def naive_ratio(self) -> float:
-        """akhbar/naive: the rounds run just before and after the naive baseline, each rate
-        converted to the naive run's machine speed (a rate scales with 1 / CPU per page of the
-        same extraction, which both crawls count)."""
-        near = self.rounds[:2]
-        at_speed = [x.crawl.rate * x.crawl.extraction_ms / self.naive.extraction_ms for x in near]
-        return sum(at_speed) / len(at_speed) / self.naive.rate
 
 
 def _cols(label: str, text: str) -> str:
@@ -406,7 +440,10 @@ def report(r: Results, mean_kb: float) -> list[str]:
         *_speed_lines(r),
         _cols(
             "naive (callback, no pool, 1 row/commit)",
-            f"{r.naive.rate:.1f} pages/s, {r.naive.wall:.1f} s (run between rounds 1 and 2)",
+            f"{r.naive.naive.rate:.1f} pages/s, {r.naive.naive.wall:.1f} s; akhbar just before "
+            f"and after: {_per_round([run.rate for run, _ in r.naive.around], '{:.1f}')} pages/s; "
+            f"speed probe {_per_round([r.naive.naive_probe_ms] + [ms for _, ms in r.naive.around])}"
+            " CPU ms (naive / before / after)",
         ),
     ]
     for run in (half, best.crawl):
@@ -455,8 +492,7 @@ def _machine_use(r: Results, best: Round) -> list[str]:
     stages_ms = 1000 * r.cores / best.ceiling_at_crawl_speed
     free = max(0.1, r.cores - full.others_cpu / full.wall)
     server_ms = full.server_cpu * 1000 / max(1, full.pages)
-    naive_ms = r.naive.cpu_main * 1000 / max(1, r.naive.pages)
-    naive_ms_at_crawl = naive_ms * best.crawl.extraction_ms / r.naive.extraction_ms
+    naive_ms = r.naive.naive.cpu_main * 1000 / max(1, r.naive.naive.pages)
     return [
         f"median round: {busy:.0%} of {r.cores} cores busy; reactor process "
         f"{full.cpu_main * 1000 / full.pages:.1f} ms/page ({full.cpu_main / full.wall:.0%} of a "
@@ -471,9 +507,9 @@ def _machine_use(r: Results, best: Round) -> list[str]:
         f"{full.rate / (best.ceiling_at_crawl_speed * free / r.cores):.2f} of it",
         f"  site server (own process): {server_ms:.2f} ms CPU/page, "
         f"{full.server_cpu / full.wall:.0%} of a core during the crawl",
-        f"  naive: {naive_ms:.1f} CPU ms/page on one thread ({naive_ms_at_crawl:.1f} at the "
-        f"crawl's speed); CPU-bound akhbar/naive ({r.cores} x {naive_ms_at_crawl:.1f} / "
-        f"{total_ms:.1f}) = {r.cores * naive_ms_at_crawl / total_ms:.1f}x",
+        f"  naive: {naive_ms:.1f} CPU ms/page on one thread; CPU-bound akhbar/naive (akhbar's "
+        f"CPU per page on {r.cores} cores, at the naive run's speed) = "
+        f"{r.naive.cpu_bound_ratio(r.cores):.1f}x",
     ]
 
 
@@ -484,7 +520,7 @@ def _ratio_line(r: Results) -> str:
     peak_pss = max(x.crawl.peak_pss for x in r.rounds)
     return (
         f"ratios: akhbar/ceiling {best.ratio:.2f} (median of {len(r.rounds)} rounds, at the "
-        f"crawl's speed; target >= {TARGET_CEILING}) | akhbar/naive {r.naive_ratio:.1f}x (>= "
+        f"crawl's speed; target >= {TARGET_CEILING}) | akhbar/naive {r.naive.ratio:.1f}x (>= "
         f"{TARGET_NAIVE:.0f}x) | peak RSS {peak_rss / MB:.0f} MB (PSS {peak_pss / MB:.0f}) at "
         f"{r.pages} pages (< {TARGET_RSS_MB:.0f}) | RSS {best.crawl.pages}/{half.pages} pages "
         f"{growth:.2f}"
@@ -547,8 +583,10 @@ def run_benchmark(
             done.append(bench.round(number))
             say(f"round {number}: akhbar/ceiling {done[-1].ratio:.2f} at the crawl's speed")
             if number == 1:
-                naive = run_naive(sitemap, workdir / "naive.db", server)
-                say(f"naive: {naive.rate:.1f} pages/s")
+                page = root / urls[0][len(server.base_url) + 1 :]
+                with SpeedProbe(page, urls[0], subprocess_env()) as probe:
+                    naive = compare_naive(sitemap, bench, probe)
+                say(f"naive: {naive.naive.rate:.1f} pages/s, akhbar/naive {naive.ratio:.1f}x")
         half = run_akhbar(sitemap, workdir / "half.db", server, limit=pages // 2)
     results = Results(pages, os.cpu_count() or 1, done, naive, half)
     return report(results, sum(sizes) / len(sizes) / 1024)
