@@ -10,6 +10,7 @@ from typing import Any
 from archive import neardup
 from archive.models import Article, WarcRef
 from archive.records import AddOutcome, AddResult
+from archive.timeutil import more_precise
 
 _ARTICLE_COLUMNS = (
     "url",
@@ -59,13 +60,14 @@ def store(conn: sqlite3.Connection, fetch: Fetch, seen_at: str) -> AddResult:
     article = fetch.article
     digest = article.content_hash
     row = conn.execute(
-        "SELECT id, cluster_id FROM articles WHERE content_hash = ?", (digest,)
+        "SELECT id, cluster_id, published FROM articles WHERE content_hash = ?", (digest,)
     ).fetchone()
     if row is not None:
         conn.execute(
             "UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE id = ?",
             (seen_at, row[0]),
         )
+        _refine_published(conn, row[0], row[2], article.published)
         record_url(conn, row[0], fetch, seen_at)
         return AddResult(AddOutcome.DUPLICATE, row[0], row[1])
     previous = _previous_version(conn, article)
@@ -112,6 +114,19 @@ def _previous_version(conn: sqlite3.Connection, article: Article) -> tuple[int, 
         [*keys, *keys, article.outlet],
     ).fetchone()
     return (row[0], row[1]) if row else None
+
+
+def _refine_published(
+    conn: sqlite3.Connection, article_id: int, stored: str | None, fetched: str | None
+) -> None:
+    """A copy that arrived first (an aggregator giving only the day) must not hide the time a
+    later copy of the same text gives: the row keeps the most precise value of the same moment,
+    whatever order the crawl fetched them in."""
+    if stored and fetched and more_precise(stored, fetched) != stored:
+        conn.execute(
+            "UPDATE articles SET published = ?, published_month = ? WHERE id = ?",
+            (fetched, fetched[:7], article_id),
+        )
 
 
 def _article_values(fetch: Fetch, seen_at: str, digest: str) -> dict[str, Any]:

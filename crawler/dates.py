@@ -174,34 +174,6 @@ def has_time(iso: str | None) -> bool:
     return bool(iso) and "T00:00:00" not in str(iso)
 
 
-def precision(iso: str) -> int:
-    """How much an ISO value says: 0 the day only, 1 the minute, 2 the second (or finer)."""
-    moment = datetime.fromisoformat(iso)
-    if moment.second or moment.microsecond:
-        return 2
-    return 1 if moment.hour or moment.minute else 0
-
-
-def more_precise(first: str, other: str | None) -> str:
-    """`other` when it names the same moment as `first`, only more precisely (the seconds where
-    `first` stops at the minute, a time where `first` has only the day); else `first`."""
-    if not other:
-        return first
-    try:
-        mine, theirs = datetime.fromisoformat(first), datetime.fromisoformat(other)
-        level, finer = precision(first), precision(other)
-    except ValueError:
-        return first
-    if finer <= level:
-        return first
-    local = theirs.astimezone(mine.tzinfo) if mine.tzinfo else theirs
-    if level == 0:
-        same = mine.date() in (local.date(), theirs.date())
-    else:
-        same = local.replace(second=0, microsecond=0) == mine.replace(second=0, microsecond=0)
-    return other if same else first
-
-
 def is_date_line(line: str) -> bool:
     """Is this short line essentially a date (the dateline repeated at the top of a body)?"""
     stripped = line.strip()

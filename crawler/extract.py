@@ -26,8 +26,9 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 
 from archive.models import Article
+from archive.timeutil import more_precise
 from crawler.boilerplate import clean_lines
-from crawler.dates import more_precise, normalize_iso
+from crawler.dates import normalize_iso
 from crawler.extraction_authors import split_authors
 from crawler.extraction_dom import (
     drop_boilerplate,

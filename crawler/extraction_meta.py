@@ -17,8 +17,9 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from archive.timeutil import more_precise
 from crawler.boilerplate import norm
-from crawler.dates import is_date_line, more_precise, normalize_iso, parse_date_text
+from crawler.dates import is_date_line, normalize_iso, parse_date_text
 from crawler.extraction_authors import headline_lines, read_authors
 from crawler.extraction_dom import element_text, select
 from crawler.extraction_sections import in_comments, page_comment_sections

@@ -109,6 +109,28 @@ def test_same_text_at_two_urls_is_one_row_with_two_urls(archive: Archive) -> Non
     ).fetchone() == (2, "2025-02-09T10:00:00Z")
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "kept"),
+    [
+        # an aggregator's copy (the day only) first, the original (with its time) next
+        ("2025-03-11T00:00:00+00:00", "2025-03-11T15:20:00+00:00", "2025-03-11T15:20:00+00:00"),
+        # the original first: the copy's bare day changes nothing
+        ("2025-03-11T15:20:00+00:00", "2025-03-11T00:00:00+00:00", "2025-03-11T15:20:00+00:00"),
+        # another day is another moment, not a more precise one: the first value stays
+        ("2025-03-11T00:00:00+00:00", "2025-03-14T09:00:00+00:00", "2025-03-11T00:00:00+00:00"),
+    ],
+)
+def test_a_duplicate_keeps_the_most_precise_publication_time(
+    archive: Archive, first: str, then: str, kept: str
+) -> None:
+    """Crawl order decides which copy of a text is stored first; it must not decide the date."""
+    archive.add(article(url="https://maghress.example/hespress/7351102", published=first))
+    duplicate = archive.add(article(published=then))
+    assert duplicate.outcome is AddOutcome.DUPLICATE
+    row = archive.conn.execute("SELECT published, published_month FROM articles").fetchone()
+    assert row == (kept, kept[:7])
+
+
 def test_corrected_article_is_two_linked_versions(archive: Archive) -> None:
     old = archive.add(article())
     new = archive.add(article(text=AI_TEXT.replace("Benguerir", "Ben Guerir")))

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from archive.timeutil import more_precise, precision
 from crawler.boilerplate import clean_lines, is_boilerplate_line, is_comment_heading
-from crawler.dates import more_precise, parse_date_text, precision
+from crawler.dates import parse_date_text
 from crawler.extract import extract_article
 from crawler.extraction_authors import read_authors
 from crawler.extraction_dom import parse_html
