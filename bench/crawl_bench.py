@@ -59,6 +59,10 @@ TARGET_NAIVE = 4.0
 TARGET_RSS_MB = 600.0
 MB = 1024 * 1024
 CONTENT_TYPE = TYPES[".html"].decode()  # what the site server sends with a page
+# The stages of the ceiling, as the report names them
+DOWNLOAD = "download (bare Scrapy spider)"
+EXTRACTION = "extraction + language (worker function)"
+ARCHIVE = "archive write (add_many, batches of 100)"
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -86,6 +90,11 @@ class CrawlRun:
             return 0.0
         (t0, n0), (t1, n1) = self.commits[0], self.commits[-1]
         return (n1 - n0) / (t1 - t0) if t1 > t0 else 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        """CPU ms per page of the crawl process and its children (workers), start-up included."""
+        return (self.cpu_main + self.cpu_children) * 1000 / max(1, self.pages)
 
     @property
     def others_cpu(self) -> float:
@@ -318,8 +327,7 @@ class Round:
         """How much more CPU the same work took during the crawl than during the stages: the
         crawl's workers ran the extraction stage's function over the same pages (their CPU per
         page over all of them, from the run's counters)."""
-        stage = next(v for name, v in self.stages.items() if name.startswith("extraction"))
-        return self.crawl.extraction_ms / (stage * 1000)
+        return self.crawl.extraction_ms / (self.stages[EXTRACTION] * 1000)
 
     @property
     def ceiling_at_crawl_speed(self) -> float:
@@ -331,14 +339,9 @@ class Round:
         return self.crawl.rate / self.ceiling
 
     @property
-    def crawl_ms(self) -> float:
-        """CPU ms per page the crawl used (crawl process and its workers, start-up included)."""
-        return (self.crawl.cpu_main + self.crawl.cpu_children) * 1000 / max(1, self.crawl.pages)
-
-    @property
     def efficiency(self) -> float:
         """The stages' CPU per page (at the crawl's speed) over the crawl's: 1 is no overhead."""
-        return 1000 * self.cores / self.ceiling_at_crawl_speed / self.crawl_ms
+        return 1000 * self.cores / self.ceiling_at_crawl_speed / self.crawl.cpu_ms
 
     @property
     def busy(self) -> float:
@@ -367,25 +370,23 @@ class NaiveComparison:
 
     def cpu_bound_ratio(self, cores: int) -> float:
         """`cores` cores of akhbar's CPU per page against one of the naive's, at one speed."""
-        naive_ms = self.naive.cpu_main * 1000 / max(1, self.naive.pages)
-        akhbar = [
-            (run.cpu_main + run.cpu_children) * 1000 / max(1, run.pages) * self.naive_probe_ms / ms
-            for run, ms in self.around
-        ]
-        return cores * naive_ms / (sum(akhbar) / len(akhbar))
+        akhbar = [run.cpu_ms * self.naive_probe_ms / ms for run, ms in self.around]
+        return cores * self.naive.cpu_ms / (sum(akhbar) / len(akhbar))
 
 
 def compare_naive(sitemap: str, bench: Bench, probe: SpeedProbe) -> NaiveComparison:
     """akhbar, the naive baseline, akhbar again: back to back, with the probe's readings."""
-    around = []
-    for name in ("before", "naive", "after"):
+
+    def measured(run: Callable[[str, Path, SiteServer], CrawlRun], name: str) -> CrawlRun:
         archive = bench.workdir / f"{name}.db"
-        if name == "naive":
-            naive = run_naive(sitemap, archive, bench.server)
-        else:
-            run = run_akhbar(sitemap, archive, bench.server)
-            around.append((run, probe.ms(*run.window)))
+        done = run(sitemap, archive, bench.server)
         _remove_archive(archive)
+        return done
+
+    before = measured(run_akhbar, "before")
+    naive = measured(run_naive, "naive")
+    after = measured(run_akhbar, "after")
+    around = [(run, probe.ms(*run.window)) for run in (before, after)]
     return NaiveComparison(naive, probe.ms(*naive.window), around)
 
 
@@ -488,11 +489,11 @@ def _speed_lines(r: Results) -> list[str]:
 def _machine_use(r: Results, best: Round) -> list[str]:
     """Where the median round's crawl spent its CPU, against its stages."""
     full = best.crawl
-    busy, total_ms = best.busy, best.crawl_ms
+    busy, total_ms = best.busy, full.cpu_ms
     stages_ms = 1000 * r.cores / best.ceiling_at_crawl_speed
     free = max(0.1, r.cores - full.others_cpu / full.wall)
     server_ms = full.server_cpu * 1000 / max(1, full.pages)
-    naive_ms = r.naive.naive.cpu_main * 1000 / max(1, r.naive.naive.pages)
+    naive_ms = r.naive.naive.cpu_ms  # the naive crawl has no workers: its one thread
     return [
         f"median round: {busy:.0%} of {r.cores} cores busy; reactor process "
         f"{full.cpu_main * 1000 / full.pages:.1f} ms/page ({full.cpu_main / full.wall:.0%} of a "
@@ -530,11 +531,10 @@ def _ratio_line(r: Results) -> str:
 def measure_stages(root: Path, urls: list[str], sitemap: str, workdir: Path) -> dict[str, float]:
     """Each stage's CPU seconds per page, measured alone over the site's pages."""
     cores = os.cpu_count() or 1
-    stages = {"download (bare Scrapy spider)": measure_download(urls, workdir)}
-    extraction, articles = measure_extraction(root, urls, sitemap, cores)
-    stages["extraction + language (worker function)"] = extraction
+    stages = {DOWNLOAD: measure_download(urls, workdir)}
+    stages[EXTRACTION], articles = measure_extraction(root, urls, sitemap, cores)
     stage_db = workdir / "stage.db"
-    stages["archive write (add_many, batches of 100)"] = measure_archive(articles, stage_db)
+    stages[ARCHIVE] = measure_archive(articles, stage_db)
     _remove_archive(stage_db)
     return stages
 

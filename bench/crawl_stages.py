@@ -92,13 +92,9 @@ class NaiveSpider(NewsSpider):
         outlet = self.outlets[response.meta["outlet"]]
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         extraction = extract_page(response.body, content_type, response.url, outlet)
-        stats = self.crawler.stats
-        assert stats is not None
-        stats.inc_value(f"outlet/{outlet.name}/pages_extracted")  # as akhbar's pipeline counts
-        stats.inc_value(f"outlet/{outlet.name}/extraction_cpu_ms", round(extraction.cpu_ms))
         if extraction.article is not None:
             self.archive.add(extraction.article, status=response.status, fetched_at=now_iso())
-            stats.inc_value("naive/archived")
+            self.crawler.stats.inc_value("naive/archived")
         if not isinstance(response, TextResponse):
             return
         for link in self.links.extract_links(response):
