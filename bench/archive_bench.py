@@ -6,7 +6,8 @@ Articles are synthetic French-like texts (a 5,000-word vocabulary of generated w
 each, about 3 KB). 2 % are exact re-fetches at another URL (duplicates) and 3 % near-duplicates of
 a recent article with an agency signature line, so every ingest path runs. Insert rates are printed
 per tenth of the run; the target is the last tenth at >= 80 % of the first. The export runs
-`python -m archive.cli export --format jsonl` in a child process and reports its peak RSS (VmHWM).
+`python -m crawler.cli.archive export --format jsonl` in a child process and reports its peak RSS
+(VmHWM).
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def export_peak_rss(path: Path, out: Path) -> tuple[float, float]:
     """
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "archive.cli", "export", "--archive", str(path), "--format",
+        [sys.executable, "-m", "crawler.cli.archive", "export", "--archive", str(path), "--format",
          "jsonl", "--no-progress", str(out)],
         env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL,
     )  # fmt: skip

@@ -2,8 +2,8 @@
 
 On a synthetic news site (bench/synthetic_site.py) served from a separate process on 127.0.0.1:
 1. the ceiling: each stage's CPU cost per page measured alone over the same pages (a bare Scrapy
-   download of the known URLs; `crawler.worker.extract_page` over the same bodies; Archive.add_many
-   in batches), summed and spread over every core -> pages/s;
+   download of the known URLs; `crawler.scale.worker.extract_page` over the same bodies;
+   Archive.add_many in batches), summed and spread over every core -> pages/s;
 2. the naive baseline (bench/crawl_stages.py `naive`), a subprocess;
 3. `akhbar crawl` into a fresh archive, a subprocess, at N/2 then N pages: pages/s, peak RSS of
    the crawl process and its workers (psutil), CPU use per core.
@@ -52,7 +52,7 @@ from bench.speed_probe import SpeedProbe
 from bench.synthetic_site import DEFAULT_PAGES, article_urls, generate
 from crawler import settings as crawl_settings
 from crawler.outlets import adhoc_outlet
-from crawler.worker import extract_page, warm_up
+from crawler.scale.worker import extract_page, warm_up
 
 TARGET_CEILING = 0.85
 TARGET_NAIVE = 4.0
@@ -244,7 +244,7 @@ def akhbar_command() -> list[str]:
     script = Path(sys.executable).parent / "akhbar"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from crawler.cli import cli; cli()"]
+    return [sys.executable, "-c", "from crawler.cli.main import cli; cli()"]
 
 
 def run_akhbar(sitemap: str, archive: Path, server: SiteServer, limit: int = 0) -> CrawlRun:

@@ -28,9 +28,9 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import Settings
 
 from archive.db import Archive
+from crawler.discovery.urls import canonical_url, looks_like_article
+from crawler.scale.worker import extract_page
 from crawler.spiders.news import NewsSpider, now_iso
-from crawler.urls import canonical_url, looks_like_article
-from crawler.worker import extract_page
 
 
 def cpu_seconds() -> float:

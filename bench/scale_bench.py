@@ -36,7 +36,7 @@ from bench.site_server import SiteServer
 from bench.synthetic_site import generate
 
 AKHBAR = str(Path(sys.executable).with_name("akhbar"))
-SCALE_CLI = "import sys; from crawler.scale_cli import {0}; sys.argv[0] = '{0}'; {0}()"
+SCALE_CLI = "import sys; from crawler.cli.scale import {0}; sys.argv[0] = '{0}'; {0}()"
 CRAWL_SETTINGS = ("--set", "AUTOTHROTTLE_ENABLED=False", "--set", "EXTRACT_WORKERS=1")
 
 

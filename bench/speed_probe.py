@@ -4,9 +4,9 @@ A shared virtual machine does not run at one speed: here a fixed Python loop too
 per 5-second window. The crawl benchmark compares akhbar with its naive baseline across runs a
 minute apart, so it needs the machine's speed during each: the probe runs in a process of its own
 beside the naive run and the two akhbar crawls around it; every two seconds it extracts one page
-of the benchmark site (`crawler.worker.extract_page`, ~20 ms of CPU, ~1 % of one core) and prints
-the CPU time it took. The mean over a run is that run's speed. (The ceiling rounds need no probe:
-the crawl's own workers run the extraction stage's function, bench/crawl_bench.py. The naive
+of the benchmark site (`crawler.scale.worker.extract_page`, ~20 ms of CPU, ~1 % of one core) and
+prints the CPU time it took. The mean over a run is that run's speed. (The ceiling rounds need no
+probe: the crawl's own workers run the extraction stage's function, bench/crawl_bench.py. The naive
 crawl's extraction runs on its reactor thread among downloads, so its CPU per page says more
 about that design than about the machine.)
 
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from crawler.outlets import adhoc_outlet
-from crawler.worker import extract_page, warm_up
+from crawler.scale.worker import extract_page, warm_up
 
 CONTENT_TYPE = "text/html; charset=utf-8"
 

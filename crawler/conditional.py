@@ -29,8 +29,8 @@ from twisted.python.failure import Failure
 
 from archive.db import Archive
 from archive.discovery_state import DiscoveryState, get_state, save_states
-from crawler.discovery import older_than
-from crawler.errors import error_kind, is_transient
+from crawler.discovery.feeds import older_than
+from crawler.run.errors import error_kind, is_transient
 
 logger = logging.getLogger(__name__)
 

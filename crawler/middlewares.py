@@ -22,7 +22,7 @@ from scrapy.utils.response import response_status_message
 from w3lib.url import safe_url_string
 
 from archive.db import Archive
-from crawler.errors import RefusedRequest
+from crawler.run.errors import RefusedRequest
 
 logger = logging.getLogger(__name__)
 

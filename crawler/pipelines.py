@@ -24,8 +24,8 @@ from archive.ingest import Fetch
 from archive.records import AddResult
 from crawler.items import Extraction, PageItem
 from crawler.outlets import Outlet
-from crawler.worker import extract_page
-from crawler.workerpool import extraction_pool
+from crawler.scale.pool import extraction_pool
+from crawler.scale.worker import extract_page
 
 logger = logging.getLogger(__name__)
 

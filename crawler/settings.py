@@ -45,7 +45,7 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {  # None switches a Scrapy defa
     # Before robots.txt (100) and any download: drop article URLs the archive already holds.
     "crawler.middlewares.SkipArchivedMiddleware": 50,
     # Closest to the network: every response as received, into WARC files (when WARC_DIR is set).
-    "crawler.warc.WarcWriterMiddleware": 950,
+    "crawler.scale.warc.WarcWriterMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractionPipeline": 300,
@@ -115,5 +115,5 @@ DISCOVERY_STATE_ENABLED = True
 EXTENSIONS = {
     **EXTENSIONS,
     # Runs a killed crawl left "running" are marked "interrupted" (when holding the lock).
-    "crawler.runlock.InterruptedRunsExtension": 100,
+    "crawler.run.lock.InterruptedRunsExtension": 100,
 }

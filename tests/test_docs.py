@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from crawler import settings
-from crawler.cli import cli
+from crawler.cli.main import cli
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 OUR_PREFIXES = (

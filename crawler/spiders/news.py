@@ -18,11 +18,11 @@ from scrapy.exceptions import StopDownload
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler import discovery
-from crawler.errors import error_kind
+from crawler.discovery import feeds as discovery
+from crawler.discovery.urls import canonical_url, looks_like_article
 from crawler.items import PageItem
 from crawler.outlets import Outlet, adhoc_outlet, load_registry, select
-from crawler.urls import canonical_url, looks_like_article
+from crawler.run.errors import error_kind
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import sample_articles
 
-from archive.cli import ARCHIVE_COMMANDS, main
 from archive.db import Archive
+from crawler.cli.archive import ARCHIVE_COMMANDS, main
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ def _get(url: str) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`python -m archive.cli serve` on an archive of 3 outlets over 12 days."""
+    """`python -m crawler.cli.archive serve` on an archive of 3 outlets over 12 days."""
     path = tmp_path_factory.mktemp("serve") / "archive.db"
     with Archive(path) as archive:
         archive.add_many(sample_articles())
@@ -108,7 +108,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         archive.finish_run(run, status="ok")
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "archive.cli", "serve", "--archive", str(path), "--port", str(port)],
+        [sys.executable, "-m", "crawler.cli.archive", "serve", "--archive", str(path),
+         "--port", str(port)],
         env={**os.environ, "PYTHONPATH": str(REPO)}, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -13,7 +13,7 @@ from datasketch import MinHash, MinHashLSH
 
 from archive import neardup
 
-PAGES = Path(__file__).parents[1] / "extraction" / "pages"
+PAGES = Path(__file__).parents[1] / "extract" / "pages"
 
 
 def _datasketch_signature(text: str) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from crawler.bench_cli import bench
+from crawler.cli.bench import bench
 
 
 def test_bench_group_lists_its_benchmarks() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from bench.site_server import SiteServer
 from bench.synthetic_site import article_urls, generate, plan
-from crawler import discovery
+from crawler.discovery import feeds as discovery
 from crawler.extract import extract_article
 
 PAGES = 30

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from archive.db import Archive
 from archive.models import Article
-from crawler.cli import cli
-from crawler.run import EXIT_CANNOT_RUN
+from crawler.cli.main import cli
+from crawler.run.crawl import EXIT_CANNOT_RUN
 
 KEPT = Article(
     url="https://ex.ma/un-article-deja-archive/",

@@ -18,7 +18,7 @@ import json, sys
 from pathlib import Path
 
 from crawler.demo.server import start_demo_site
-from crawler.run import CrawlRequest, run_crawl
+from crawler.run.crawl import CrawlRequest, run_crawl
 
 if __name__ == "__main__":
     archive = Path(sys.argv[1])
@@ -30,7 +30,7 @@ if __name__ == "__main__":
             overrides={"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING"},
         )
         report = run_crawl(request)
-    heavy = ["trafilatura", "langdetect", "htmldate", "crawler.extract"]
+    heavy = ["trafilatura", "langdetect", "htmldate", "crawler.extract.article"]
     counters = [o.counters for o in report.outlets]
     outcomes = ("articles_new", "articles_duplicate", "articles_revised")
     print(json.dumps({

@@ -17,7 +17,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.middlewares import QuickMetaRefreshMiddleware
 
-PAGES = Path(__file__).parents[1] / "extraction" / "pages"
+PAGES = Path(__file__).parents[1] / "extract" / "pages"
 URL = "https://outlet.example/2026/01/05/old-address.html"
 
 

@@ -9,10 +9,10 @@ import pytest
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
-from crawler.charset import page_encoding
-from crawler.discovery import older_than, xml_problems
-from crawler.errors import RefusedRequest, error_kind, is_transient
+from crawler.discovery.feeds import older_than, xml_problems
+from crawler.extract.charset import page_encoding
 from crawler.middlewares import retry_after_seconds
+from crawler.run.errors import RefusedRequest, error_kind, is_transient
 
 from .faultsite import ENTITY_BOMB, article_html
 

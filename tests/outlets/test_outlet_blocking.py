@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy.http import Headers
 
-from crawler.blocking import BLOCK_KINDS, detect_block, explain_block
+from crawler.discovery.blocking import BLOCK_KINDS, detect_block, explain_block
 
 CF_CHALLENGE = (
     b"<!DOCTYPE html><html lang='en-US'><head><title>Just a moment...</title></head><body>"

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from click.testing import CliRunner
 from conftest import PAGES, LocalSite
 
+from crawler.cli.outlets import evidence_level, outlets
 from crawler.outlets import load_registry
-from crawler.outlets_cli import evidence_level, outlets
 
 REGISTRY = load_registry()
 HESPRESS_PAGE = PAGES / "hespress-fr" / "article-2025-11-18.html"

@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 from conftest import PAGES, Recorded, recorded_pages
 
-from crawler import discovery
+from crawler.discovery import feeds as discovery
 from crawler.extract import explain_refusal, extract_article
 from crawler.outlets import load_registry
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.scale_cli import ingest_warc
-from crawler.warc import ReadCounts, read_responses
+from crawler.cli.scale import ingest_warc
+from crawler.scale.warc import ReadCounts, read_responses
 
 from .fixture_site import article_html
 

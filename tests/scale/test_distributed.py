@@ -20,15 +20,21 @@ from scrapy.utils.test import get_crawler
 from archive.db import Archive
 from archive.ingest import Fetch
 from archive.models import Article, WarcRef
-from crawler.distributed import Ingester, RoundScheduler, decode_fetch, encode_fetch, url_digest
-from crawler.scale_cli import ingest
+from crawler.cli.scale import ingest
+from crawler.scale.distributed import (
+    Ingester,
+    RoundScheduler,
+    decode_fetch,
+    encode_fetch,
+    url_digest,
+)
 from crawler.spiders.news import NewsSpider
 
 from .conftest import AKHBAR, FAST, REPO
 from .fixture_site import FixtureSite
 from .redis_server import redis_server
 
-INGEST = "from crawler.scale_cli import ingest; ingest()"
+INGEST = "from crawler.cli.scale import ingest; ingest()"
 QUICK = ("--set", "REDIS_IDLE_SECONDS=2", "--set", "CONCURRENT_REQUESTS=2")
 
 

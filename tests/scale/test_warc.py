@@ -16,8 +16,8 @@ from scrapy.http import HtmlResponse
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
-from crawler.scale_cli import reextract
-from crawler.warc import ReadCounts, WarcDamaged, read_responses, response_record, warc_files
+from crawler.cli.scale import reextract
+from crawler.scale.warc import ReadCounts, WarcDamaged, read_responses, response_record, warc_files
 
 from .conftest import REPO, akhbar_crawl, article_rows
 from .fixture_site import FixtureSite
@@ -137,7 +137,7 @@ import os, signal, sys
 from pathlib import Path
 from scrapy import Request
 from scrapy.http import HtmlResponse
-from crawler.warc import WarcFiles, request_record, response_record
+from crawler.scale.warc import WarcFiles, request_record, response_record
 files = WarcFiles(Path(sys.argv[1]), 1 << 30)
 for n in range(3):
     request = Request(f"http://news.example/{n}", meta={"outlet": "x", "kind": "article"})

@@ -1,0 +1,392 @@
+"""Article metadata from the page: JSON-LD, meta tags, <time>, bylines, breadcrumbs, outlet hints.
+
+Pure functions on an lxml tree. The title is the article's headline, never the site's name;
+the date is ISO 8601 with a timezone (see crawler/extract/dates.py); authors are a tuple
+("A | B" is two).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import weakref
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+from archive.timeutil import more_precise
+from crawler.extract.authors import headline_lines, read_authors
+from crawler.extract.boilerplate import norm
+from crawler.extract.dates import is_date_line, normalize_iso, parse_date_text
+from crawler.extract.dom import element_text, select
+from crawler.extract.sections import in_comments, page_comment_sections
+from crawler.extract.sites import brand_names, registry_names, strip_site_suffix
+from crawler.outlets import ExtractionHints
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_TYPES = {
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
+    "report", "socialmediaposting", "posting", "techarticle", "scholarlyarticle",
+}  # fmt: skip
+LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
+TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»•·]\s+|\s*[|»•·]\s*")
+DATE_META = (
+    "article:published_time", "og:published_time", "og:article:published_time",
+    "datePublished", "date", "pubdate", "publishdate", "publish-date", "dc.date",
+    "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published",
+)  # fmt: skip
+SECTION_SELECTOR = (
+    '[itemprop="articleSection"], [class*="categ"], [class*="rubri"], [class*="kicker"], '
+    '[class*="section-name"], [class*="cat-links"]'
+)
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+BREADCRUMB_SKIP = {"accueil", "home", "inicio", "portada", "الرئيسية", "الرئيسيه"}
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the page says about itself, before the body is read."""
+
+    title: str | None = None
+    published: str | None = None
+    authors: tuple[str, ...] = ()
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    image: str | None = None
+    description: str | None = None
+    canonical_url: str | None = None
+    html_lang: str | None = None
+    site_names: tuple[str, ...] = ()
+    is_article: bool = False  # article markup: og:type article, JSON-LD Article, articleBody...
+    is_listing: bool = False  # listing markup: JSON-LD CollectionPage / WebSite only
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def json_ld(root: HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page, @graph and lists flattened."""
+    found: list[dict[str, Any]] = []
+    for script in root.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text_content().strip() or "null", strict=False)
+        except ValueError as exc:
+            logger.debug("bad JSON-LD: %s", exc)
+            continue
+        found.extend(_flatten(data))
+    return found
+
+
+def _flatten(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten(item)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _flatten(data["@graph"])
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    value = obj.get("@type", ())
+    values = value if isinstance(value, list) else [value]
+    return {str(v).lower() for v in values}
+
+
+_META_INDEX: weakref.WeakKeyDictionary[HtmlElement, dict[str, list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def meta_index(root: HtmlElement) -> dict[str, list[str]]:
+    """Every <meta> content by its property, name and itemprop (built once per page)."""
+    index = _META_INDEX.get(root)
+    if index is None:
+        index = {}
+        for el in root.iter("meta"):
+            content = (el.get("content") or "").strip()
+            for attr in ("property", "name", "itemprop"):
+                key = el.get(attr)
+                if key and content:
+                    index.setdefault(key, []).append(content)
+        _META_INDEX[root] = index
+    return index
+
+
+def meta(root: HtmlElement, *names: str) -> str | None:
+    """The first non-empty content of <meta property|name|itemprop=NAME> for the names given."""
+    index = meta_index(root)
+    for name in names:
+        if index.get(name):
+            return index[name][0]
+    return None
+
+
+def meta_all(root: HtmlElement, name: str) -> list[str]:
+    return list(meta_index(root).get(name, []))
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("url") or value.get("@id")
+    return " ".join(str(value).split()) if value else None
+
+
+def _ld_authors(objs: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    for obj in objs:
+        authors = obj.get("author") or obj.get("creator") or []
+        for author in authors if isinstance(authors, list) else [authors]:
+            name = _text(author)
+            if name and not name.startswith("http"):
+                out.append(name)
+    return out
+
+
+def _authors(root: HtmlElement, articles: list[dict[str, Any]]) -> tuple[str, ...]:
+    raw = meta(root, "author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+    return read_authors(root, _ld_authors(articles), raw)
+
+
+def site_names(
+    root: HtmlElement, url: str, ld: list[dict[str, Any]], extra: Iterable[str]
+) -> set[str]:
+    """Names the site goes by: og:site_name, JSON-LD WebSite/publisher, outlet title, host."""
+    names = {n for n in extra if n}
+    names.add(meta(root, "og:site_name", "application-name", "apple-mobile-web-app-title") or "")
+    for obj in ld:
+        if _types(obj) & {"website", "organization", "newsmediaorganization"}:
+            names.add(_text(obj.get("name")) or "")
+        names.add(_text(obj.get("publisher")) or "")
+    host = urlsplit(url).netloc.lower().split(":")[0].removeprefix("www.")
+    names.update({host, host.split(".")[0]})
+    names.update(_masthead(root))
+    return {norm(n) for n in names if n and norm(n)}
+
+
+def _masthead(root: HtmlElement) -> set[str]:
+    """An <h1> that is the site's name (Blogger): the page <title> is "<h1>: headline" or
+    "headline | <h1>", where the headline is longer and is the text of another heading."""
+    title = " ".join(" ".join(t.text_content().split()) for t in root.iter("title"))
+    headings = {norm(h.text_content()) for h in root.iter("h2", "h3", "h4")}
+    headings.add(norm(meta(root, "og:title") or ""))
+    found = set()
+    for h1 in root.iter("h1"):
+        name = " ".join(h1.text_content().split())
+        if len(name) < 2 or not (title.startswith(name) or title.endswith(name)):
+            continue
+        rest = title[len(name) :] if title.startswith(name) else title[: -len(name)]
+        rest = rest.strip(" :|-–—»«·•")
+        if len(rest) > len(name) and norm(rest) in headings:
+            found.add(name)
+    return found
+
+
+def clean_title(raw: str | None, sites: set[str]) -> str | None:
+    """A headline without the site name around it; None if it is only the site name."""
+    if not raw:
+        return None
+    title = _SPACES.sub(" ", raw).strip()
+    parts = TITLE_SEPARATORS.split(title)
+    if len(parts) > 1:
+        while len(parts) > 1 and _is_site(parts[-1], sites):
+            title = title[: title.rfind(parts[-1])].rstrip(" |-–—:»•·")
+            parts = parts[:-1]
+        while len(parts) > 1 and _is_site(parts[0], sites):
+            title = title[title.find(parts[0]) + len(parts[0]) :].lstrip(" |-–—:»•·")
+            parts = parts[1:]
+    return None if not title or _is_site(title, sites) else title
+
+
+def _is_site(text: str, sites: set[str]) -> bool:
+    key = norm(text)
+    return bool(key) and any(key == s or key.replace(" ", "") == s.replace(" ", "") for s in sites)
+
+
+def _title(
+    root: HtmlElement, hints: ExtractionHints, ld: list[dict[str, Any]], sites: set[str]
+) -> str | None:
+    h1s = [element_text(h) for h in root.iter("h1")]
+    h1s = [h for h in h1s if h and not _is_site(h, sites)]
+    candidates = [element_text(el) for el in select(root, hints.title)[:1]]
+    candidates += [_text(obj.get("headline")) or "" for obj in ld]
+    candidates += h1s[:1] if len(set(h1s)) == 1 else []
+    candidates.append(meta(root, "og:title", "twitter:title") or "")
+    candidates += [element_text(el) for el in select(root, '[itemprop="headline"]')[:1]]
+    candidates += h1s[:1]
+    candidates += [element_text(el) for el in select(root, ".post-title, .entry-title")[:1]]
+    candidates += [t.text_content() for t in root.iter("title")][:1]
+    for candidate in candidates:
+        title = clean_title(candidate, sites)
+        title = strip_site_suffix(title, registry_names()) if title else None
+        if title and len(title) >= 3:
+            return title
+    return None
+
+
+def _published(
+    root: HtmlElement, hints: ExtractionHints, articles: list[dict[str, Any]]
+) -> str | None:
+    found: list[str] = [hint_date(root, hints) or ""]
+    found += [normalize_iso(_text(obj.get("datePublished"))) or "" for obj in articles]
+    found.append(normalize_iso(meta(root, *DATE_META)) or "")
+    marked = root.xpath('//*[@itemprop="datePublished"]|//abbr[contains(@class,"published")]')
+    sections = page_comment_sections(root)
+    times = marked + root.xpath("//time[@pubdate]|//time")
+    for el in [t for t in times if not in_comments(t, sections)][:1]:
+        value = el.get("content") or el.get("datetime") or el.get("title") or el.text_content()
+        found.append(normalize_iso(value) or "")
+    found += [normalize_iso(_text(obj.get("dateCreated"))) or "" for obj in articles]
+    values = [v for v in found if v]
+    if not values:
+        return None
+    best = values[0]
+    for value in values[1:]:
+        best = more_precise(best, value)
+    return best
+
+
+def hint_date(root: HtmlElement, hints: ExtractionHints) -> str | None:
+    """The date in the element the outlet's `date` selector names (attribute, else text)."""
+    for el in select(root, hints.date)[:1]:
+        value = el.get("datetime") or el.get("content")
+        return normalize_iso(value) if value else parse_date_text(element_text(el))
+    return None
+
+
+def text_date(root: HtmlElement, title: str | None = None) -> str | None:
+    """A date written near the headline, or in an element whose class or id says it is one."""
+    for line in headline_lines(root):
+        value = parse_date_text(line)
+        if value:
+            return value
+    xpath = (
+        '//*[contains(@class,"date") or contains(@class,"time") or contains(@class,"publish")'
+        ' or contains(@id,"date") or contains(@class,"meta")]'
+    )
+    sections = page_comment_sections(root)
+    for el in root.xpath(xpath)[:40]:
+        if in_comments(el, sections):
+            continue
+        text = element_text(el)
+        if 0 < len(text) <= 120:
+            value = parse_date_text(text)
+            if value:
+                return value
+    return _dateline(root, title, sections)
+
+
+def _dateline(root: HtmlElement, title: str | None, sections: list[HtmlElement]) -> str | None:
+    """A short block that is only a date, among the blocks right after the one holding the
+    headline (a page whose headline is no <h1> and whose dateline has no class to say so)."""
+    key = norm(title or "")
+    if not key:
+        return None
+    blocks = [el for el in root.iter("div", "p", "span", "small", "time", "li", "td", "h2", "h3")]
+    start = next((i for i, el in enumerate(blocks) if norm(el.text_content()) == key), None)
+    for el in blocks[start + 1 : start + 12] if start is not None else ():
+        text = " ".join(el.text_content().split())
+        if 0 < len(text) <= 60 and is_date_line(text) and not in_comments(el, sections):
+            return parse_date_text(text)
+    return None
+
+
+def _section(root: HtmlElement, articles: list[dict[str, Any]], title: str | None) -> str | None:
+    for obj in articles:
+        value = _text(obj.get("articleSection"))
+        if value:
+            return value
+    value = meta(root, "article:section") or _near_headline(root, SECTION_SELECTOR)
+    if value:
+        return value
+    crumbs = select(root, '[class*="breadcrumb"] li, [class*="breadcrumb"] a')
+    names = [element_text(c) for c in crumbs]
+    names = [
+        n for n in names if n and norm(n) not in BREADCRUMB_SKIP and n != title and len(n) < 60
+    ]
+    return names[-1] if names else None
+
+
+def _near_headline(root: HtmlElement, selector: str) -> str | None:
+    """The short text of the first element matching `selector` in the headline's block."""
+    for h1 in list(root.iter("h1"))[:1]:
+        block = h1.getparent()
+        for scope in (block, block.getparent() if block is not None else None):
+            for el in select(scope, selector) if scope is not None else []:
+                text = element_text(el)
+                if 0 < len(text) <= 40 and "\n" not in text:
+                    return text
+    return None
+
+
+def _tags(root: HtmlElement, articles: list[dict[str, Any]]) -> tuple[str, ...]:
+    tags = meta_all(root, "article:tag")
+    for obj in articles:
+        keywords = obj.get("keywords") or []
+        tags += keywords.split(",") if isinstance(keywords, str) else [str(k) for k in keywords]
+    if not tags:
+        tags = [element_text(a) for a in select(root, 'a[rel~="tag"]:not([rel~="category"])')]
+    unique: dict[str, str] = {}
+    for tag in (" ".join(t.split()) for t in tags):
+        if tag and len(tag) <= 80:
+            unique.setdefault(norm(tag), tag)
+    return tuple(unique.values())[:30]
+
+
+def _image(root: HtmlElement, url: str, articles: list[dict[str, Any]]) -> str | None:
+    value = meta(root, "og:image", "og:image:url", "twitter:image", "twitter:image:src")
+    for obj in articles if not value else ():
+        value = _text(obj.get("image"))
+        if value:
+            break
+    return urljoin(url, value) if value else None
+
+
+def _canonical(root: HtmlElement, url: str) -> str | None:
+    values = [*root.xpath('//link[@rel="canonical"]/@href'), meta(root, "og:url") or ""]
+    for value in values:
+        value = str(value).strip()
+        if value:
+            absolute = urljoin(url, value)
+            if urlsplit(absolute).path.strip("/") or not urlsplit(url).path.strip("/"):
+                return absolute
+    return None
+
+
+def read_metadata(
+    root: HtmlElement, url: str, hints: ExtractionHints, names: Iterable[str] = ()
+) -> Metadata:
+    """Everything the page's markup says about the article (nothing read from the body text)."""
+    ld = json_ld(root)
+    articles = [obj for obj in ld if _types(obj) & ARTICLE_TYPES]
+    sites = site_names(root, url, ld, names) | brand_names(root, url)
+    title = _title(root, hints, articles, sites)
+    og_type = (meta(root, "og:type") or "").lower()
+    is_article = (
+        bool(articles)
+        or og_type == "article"
+        or bool(
+            root.xpath('//*[@itemprop="articleBody"]|//meta[@property="article:published_time"]')
+        )
+    )
+    listing = not is_article and any(_types(o) & LISTING_TYPES for o in ld)
+    return Metadata(
+        title=title,
+        published=_published(root, hints, articles),
+        authors=_authors(root, articles),
+        section=_section(root, articles, title),
+        tags=_tags(root, articles),
+        image=_image(root, url, articles),
+        description=meta(root, "og:description", "description", "twitter:description"),
+        canonical_url=_canonical(root, url),
+        html_lang=root.get("lang") or meta(root, "og:locale", "language", "content-language"),
+        site_names=tuple(sorted(sites)),
+        is_article=is_article,
+        is_listing=listing,
+    )
