@@ -64,8 +64,12 @@ def display_url(url: str | None) -> str:
     if "xn--" in host:
         with suppress(UnicodeError):  # not valid punycode: shown as it is
             host = host.encode("ascii").decode("idna")
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # a port that is not a number
+        port = ""
     path = unquote(parts.path + (f"?{parts.query}" if parts.query else ""), errors="replace")
-    return host + (path if path != "/" else "")
+    return host + port + (path if path != "/" else "")
 
 
 def marked(snippet: str | None) -> Markup:

@@ -115,11 +115,11 @@ SEARCH_HELP = """Full-text search of titles and texts of the latest versions, be
 
 \b
 QUERY syntax:
-  barrages remplissage     every word is required
-  sécheresse OR pluie      OR (capitals) between two terms: either
-  "conseil de gouvernement"  double quotes: a phrase
-  électri*                 a star: words starting with these letters
-  Tanger -football         a minus: without this word
+  barrages remplissage        every word is required
+  sécheresse OR pluie         OR (capitals) between two terms: either
+  "conseil de gouvernement"   double quotes: a phrase
+  électri*                    a star: words starting with these letters
+  Tanger -football            a minus: without this word
 
 Case and Latin accents are ignored (etablit finds établit), and so are Arabic harakat, tatweel
 and the spellings of hamza on alef (أ إ آ -> ا), ta marbuta (ة -> ه) and alef maqsura (ى -> ي):

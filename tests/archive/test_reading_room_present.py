@@ -28,6 +28,7 @@ def test_urls_are_shown_decoded() -> None:
     assert display_url(url) == "www.hespress.com/إطلاق-1.html?page=2"
     assert display_url("https://xn--mgbh0fb.example/") == "مثال.example"
     assert display_url("https://bad.xn--zz/%ZZ") == "bad.xn--zz/%ZZ"  # left as it is
+    assert display_url("http://127.0.0.1:8080/a%20b") == "127.0.0.1:8080/a b"
 
 
 def test_snippets_are_escaped_and_marked() -> None:
