@@ -100,7 +100,10 @@ def export(archive_path: Path, fmt: str, out: Path, card: bool, progress: bool,
 
 
 def _up_to_date(path: Path) -> None:
-    """Migrate an archive an older akhbar wrote (its search index follows the search rules)."""
+    """Migrate an archive an older akhbar wrote (its search index follows the search rules).
+
+    A file that cannot be written (read-only copy, a writer holding the lock) is read as it is.
+    """
     with opened(path) as archive:
         behind = archive.schema_version < SCHEMA_VERSION
     if behind:
@@ -108,7 +111,8 @@ def _up_to_date(path: Path) -> None:
         try:
             Archive(path).close()
         except ArchiveError as error:
-            raise click.ClickException(str(error)) from error
+            click.echo(f"not upgraded ({error}); searches may miss Arabic spelling variants",
+                       err=True)  # fmt: skip
 
 
 SEARCH_HELP = """Full-text search of titles and texts of the latest versions, best match first.
