@@ -6,6 +6,7 @@ datasette opens a mutable file with `mode=ro` connections, so it reads what a ru
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import sys
 import tempfile
@@ -16,12 +17,23 @@ from typing import Any
 from archive.errors import ArchiveError
 
 DEFAULT_SETTINGS = {
-    "sql_time_limit_ms": "5000",
+    "sql_time_limit_ms": "5000",  # every query, canned or not, is cut after 5 s
     "facet_time_limit_ms": "1000",
     "default_page_size": "50",
+    "max_returned_rows": "1000",
+    "max_csv_mb": "50",
     "allow_download": "off",
     "truncate_cells_html": "400",
 }
+LOOPBACK_HOSTS = frozenset({"localhost", "ip6-localhost"})
+
+
+def is_loopback(host: str) -> bool:
+    """Is `host` only reachable from this machine (127.0.0.0/8, ::1, localhost)?"""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() in LOOPBACK_HOSTS
 
 
 def database_name(path: Path) -> str:
@@ -52,10 +64,14 @@ def write_metadata(path: Path, directory: Path | None = None) -> Path:
     return Path(handle.name)
 
 
-def serve_command(path: Path, port: int, host: str, metadata_file: Path) -> list[str]:
-    """The `datasette serve` command line (run with this interpreter)."""
+def serve_command(
+    path: Path, port: int, host: str, metadata_file: Path, allow_sql: bool = True
+) -> list[str]:
+    """The `datasette serve` command line (run with this interpreter). Without `allow_sql`
+    only the tables, facets, full-text search and the canned queries of the metadata run."""
     command = [sys.executable, "-m", "datasette", "serve", str(path), "--host", host,
                "--port", str(port), "--metadata", str(metadata_file)]  # fmt: skip
-    for name, value in DEFAULT_SETTINGS.items():
+    settings = {**DEFAULT_SETTINGS, "default_allow_sql": "on" if allow_sql else "off"}
+    for name, value in settings.items():
         command += ["--setting", name, value]
     return command
