@@ -50,8 +50,11 @@ def outlet_failed(counters: Mapping[str, int], errors: Mapping[str, int]) -> boo
     return blocked or counters.get("discovery_ok", 0) == 0
 
 
-def run_status(finish_reason: str, failed_outlets: list[str]) -> str:
-    """ok · partial (some outlets failed) · interrupted (SIGTERM, Ctrl-C) · failed."""
+def run_status(finish_reason: str, failed_outlets: list[str], write_failed: bool = False) -> str:
+    """ok · partial (some outlets failed) · interrupted (SIGTERM, Ctrl-C) · failed (the crawl
+    broke, or articles could not be written to the archive)."""
+    if write_failed:
+        return "failed"
     if finish_reason == "shutdown":
         return "interrupted"
     if finish_reason != "finished":
@@ -112,7 +115,8 @@ class RunRecordExtension:
                     counters=counters,
                     errors=errors,
                 )
-            status = run_status(reason, self.failed_outlets)
+            write_failed = bool(stats.get("archive/write_failed"))
+            status = run_status(reason, self.failed_outlets, write_failed)
             archive.finish_run(self.run_id, status=status, finished_at=finished)
         self.crawler.stats.set_value("akhbar/run_id", self.run_id)
         self.crawler.stats.set_value("akhbar/run_status", status)

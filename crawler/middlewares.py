@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Self
 from urllib.parse import urljoin
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -46,7 +46,15 @@ class SkipArchivedMiddleware:
         path = crawler.settings.get("ARCHIVE_PATH")
         if not path:
             raise NotConfigured("ARCHIVE_PATH is not set")
-        return cls(crawler, path, crawler.settings.getbool("ARCHIVE_SKIP_KNOWN"))
+        middleware = cls(crawler, path, crawler.settings.getbool("ARCHIVE_SKIP_KNOWN"))
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_closed(self) -> None:
+        # a reader left open would keep the write-ahead log from being folded into the file
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
 
     def process_request(self, request: Request) -> None:
         outlet = request.meta.get("outlet", "")

@@ -12,14 +12,18 @@ import asyncio
 import logging
 import os
 import time
+from collections.abc import Coroutine
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Self
+from typing import Any, Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
+from twisted.internet.task import LoopingCall
 
 from archive.db import Archive
+from archive.errors import ArchiveBusy, ArchiveError
 from archive.ingest import Fetch
 from archive.records import AddResult
 from crawler.items import Extraction, PageItem
@@ -101,25 +105,44 @@ class ExtractionPipeline:
 
 
 class ArchivePipeline:
-    """Writes extracted articles to the archive, ARCHIVE_BATCH_SIZE per transaction.
+    """Writes extracted articles to the archive, ARCHIVE_BATCH_SIZE per transaction, and at
+    least every ARCHIVE_FLUSH_SECONDS (a timer: a slow crawl commits what it has).
 
     The writes run in a thread of their own that owns the archive connection: SQLite and the
     near-duplicate index work there while the reactor keeps downloading and feeding the
     extraction workers. One batch is written at a time; the item that fills a batch waits for
-    that batch's transaction (and any before it), so memory stays bounded and a write error
-    still surfaces on an item.
+    that batch's transaction (and any before it), so memory stays bounded.
+
+    A batch the archive refuses is tried again while another writer holds the lock
+    (ARCHIVE_WRITE_ATTEMPTS, each waiting ARCHIVE_BUSY_TIMEOUT); if it still cannot be written
+    (disk full, a damaged file) its articles are counted `errors/archive_write_failed`, the
+    spider closes with that reason and the run is recorded `failed`: its discovery documents
+    are not marked read, so the next run fetches those articles again.
     """
 
-    def __init__(self, crawler: Crawler, path: str, batch_size: int, flush_seconds: float) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        path: str,
+        batch_size: int,
+        flush_seconds: float,
+        attempts: int = 3,
+        busy_timeout: float = 30.0,
+    ) -> None:
         self.crawler = crawler
         self.path = path
         self.batch_size = max(1, batch_size)
         self.flush_seconds = flush_seconds
+        self.attempts = max(1, attempts)
+        self.busy_timeout = busy_timeout
         self.batch: list[PageItem] = []
         self.last_flush = time.monotonic()
         self.archive: Archive | None = None
         self.writer: ThreadPoolExecutor | None = None
         self.writing = asyncio.Lock()
+        self.timer: AsyncioLoopingCall | LoopingCall | None = None
+        self.tasks: set[asyncio.Future[None]] = set()
+        self.closing = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -132,13 +155,21 @@ class ArchivePipeline:
             path,
             settings.getint("ARCHIVE_BATCH_SIZE"),
             settings.getfloat("ARCHIVE_FLUSH_SECONDS"),
+            settings.getint("ARCHIVE_WRITE_ATTEMPTS"),
+            settings.getfloat("ARCHIVE_BUSY_TIMEOUT"),
         )
 
     def open_spider(self) -> None:
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
-        self.archive = self.writer.submit(Archive, self.path).result()
+        self.archive = self.writer.submit(Archive, self.path, timeout=self.busy_timeout).result()
+        if self.flush_seconds > 0:
+            self.timer = create_looping_call(self._flush_if_due)
+            self.timer.start(max(0.1, self.flush_seconds / 2), now=False)
 
     async def close_spider(self) -> None:
+        self.closing = True
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
         await self.flush()
         if self.writer is not None:
             if self.archive is not None:
@@ -147,30 +178,74 @@ class ArchivePipeline:
 
     async def process_item(self, item: PageItem) -> PageItem:
         self.batch.append(item)
-        due = time.monotonic() - self.last_flush >= self.flush_seconds
-        if len(self.batch) >= self.batch_size or due:
+        if len(self.batch) >= self.batch_size or self._due():
             await self.flush()
         return item
 
+    def _due(self) -> bool:
+        return time.monotonic() - self.last_flush >= self.flush_seconds
+
+    def _flush_if_due(self) -> None:
+        if self.batch and self._due() and not self.writing.locked():
+            self._spawn(self.flush())
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self.tasks.add(task)  # held until done: the loop keeps only weak references
+        task.add_done_callback(self.tasks.discard)
+
     async def flush(self) -> None:
-        if not self.batch or self.archive is None or self.writer is None:
+        async with self.writing:
+            if not self.batch or self.archive is None or self.writer is None:
+                return
+            batch, self.batch = self.batch, []
+            self.last_flush = time.monotonic()
+            results = await self._write(batch)
+        if results is None:
             return
-        batch, self.batch = self.batch, []
-        self.last_flush = time.monotonic()
+        for item, result in zip(batch, results, strict=True):
+            self._count(item.outlet, f"articles_{result.outcome.value}")
+        self._count_total(results)
+
+    async def _write(self, batch: list[PageItem]) -> list[AddResult] | None:
+        """The batch written (tried again while the file is locked), or None if it failed."""
+        assert self.archive is not None and self.writer is not None
         fetches = [
             Fetch(i.article, status=i.status, fetched_at=i.fetched_at, warc=i.warc)
             for i in batch
             if i.article is not None
         ]
-        async with self.writing:
-            results = await asyncio.wrap_future(self.writer.submit(self.archive.add_many, fetches))
-        for item, result in zip(batch, results, strict=True):
-            self._count(item.outlet, f"articles_{result.outcome.value}")
-        self._count_total(results)
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await asyncio.wrap_future(self.writer.submit(self.archive.add_many, fetches))
+            except ArchiveBusy as error:
+                failure: ArchiveError = error
+                logger.warning("archive write attempt %d of %d: %s", attempt, self.attempts, error)
+                self._count_key("archive/write_retries")
+            except ArchiveError as error:
+                failure = error
+                break
+        self._failed(batch, failure)
+        return None
+
+    def _failed(self, batch: list[PageItem], error: ArchiveError) -> None:
+        assert self.crawler.stats is not None
+        logger.error("%d articles could not be archived: %s", len(batch), error)
+        for item in batch:
+            self._count(item.outlet, "errors/archive_write_failed")
+        self.crawler.stats.inc_value("archive/write_failed", len(batch))
+        self.crawler.stats.set_value("archive/write_error", str(error))
+        if not self.closing:  # stop fetching what could not be stored
+            self.closing = True
+            assert self.crawler.engine is not None
+            self._spawn(self.crawler.engine.close_spider_async(reason="archive_write_failed"))
 
     def _count(self, outlet: str, key: str) -> None:
+        self._count_key(f"outlet/{outlet}/{key}")
+
+    def _count_key(self, key: str) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"outlet/{outlet}/{key}")
+        self.crawler.stats.inc_value(key)
 
     def _count_total(self, results: list[AddResult]) -> None:
         assert self.crawler.stats is not None

@@ -60,8 +60,12 @@ EXTENSIONS = {
 ARCHIVE_PATH = "archive.db"
 # Articles written per transaction; bigger batches are faster, smaller lose less on a kill -9.
 ARCHIVE_BATCH_SIZE = 100
-# Seconds after which a partial batch is written anyway, so a slow crawl still commits.
+# Seconds after which a partial batch is written anyway (a timer), so a slow crawl still commits.
 ARCHIVE_FLUSH_SECONDS = 5.0
+# Seconds a write waits while another process holds the archive's write lock.
+ARCHIVE_BUSY_TIMEOUT = 30.0
+# Tries of a batch while the archive stays locked; then the run fails, the batch counted.
+ARCHIVE_WRITE_ATTEMPTS = 3
 # Skip article URLs the archive already holds, before they are downloaded (off with --refresh).
 ARCHIVE_SKIP_KNOWN = True
 # Outlet names to crawl from the registry (a list; empty with an ad-hoc crawl).
