@@ -28,36 +28,66 @@ from archive.ingest import Fetch
 from archive.records import AddResult
 from crawler.items import Extraction, PageItem
 from crawler.outlets import Outlet
-from crawler.scale.pool import extraction_pool
-from crawler.scale.worker import extract_page
+from crawler.run.shutdown import shutdown_overdue
+from crawler.scale.pool import extraction_pool, kill_workers
+from crawler.scale.worker import OVER_TIME, Budget, extract_page
 
 logger = logging.getLogger(__name__)
 
 
 class ExtractionPipeline:
-    """PageItem (raw bytes) -> PageItem with `.article`, or DropItem with the refusal reason."""
+    """PageItem (raw bytes) -> PageItem with `.article`, or DropItem with the refusal reason.
 
-    def __init__(self, crawler: Crawler, workers: int, max_pending: int) -> None:
+    Each page is held to a budget in its worker (EXTRACT_TIMEOUT, EXTRACT_MAX_MARKUP): a page
+    over it is refused and counted, and the workers are replaced (the old pool finishes its
+    pages and ends). If a shutdown overruns SHUTDOWN_TIMEOUT, the workers are killed and the
+    pages still in extraction dropped (they are fetched again next run).
+    """
+
+    def __init__(
+        self, crawler: Crawler, workers: int, max_pending: int, budget: Budget | None = None
+    ) -> None:
         self.crawler = crawler
         self.workers = workers or os.cpu_count() or 1
         self.max_pending = max_pending
+        self.budget = budget or Budget()
         self.pool: ProcessPoolExecutor | None = None
         self.pending: asyncio.Semaphore | None = None
+        self.aborted = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        return cls(
-            crawler, settings.getint("EXTRACT_WORKERS"), settings.getint("EXTRACT_MAX_PENDING")
+        budget = Budget(settings.getfloat("EXTRACT_TIMEOUT"), settings.getint("EXTRACT_MAX_MARKUP"))
+        pipeline = cls(
+            crawler,
+            settings.getint("EXTRACT_WORKERS"),
+            settings.getint("EXTRACT_MAX_PENDING"),
+            budget,
         )
+        crawler.signals.connect(pipeline.abort, signal=shutdown_overdue)
+        return pipeline
 
     def open_spider(self) -> None:
         self.pool = self._new_pool()
         self.pending = asyncio.Semaphore(self.max_pending)
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # workers exit by themselves if this crawl process is killed (kill -9)
-        return extraction_pool(self.workers, watch_pid=os.getpid())
+        # workers exit with this crawl process, even killed with kill -9 (crawler/scale/limits.py)
+        return extraction_pool(self.workers, watch_pid=os.getpid(), budget=self.budget)
+
+    def _replace(self, pool: ProcessPoolExecutor) -> None:
+        """New workers for the pages to come (once per old pool, however many pages saw it
+        fail); the old pool finishes what it holds, then its workers exit."""
+        if pool is self.pool and not self.aborted:
+            self.pool = self._new_pool()
+            pool.shutdown(wait=False, cancel_futures=False)
+
+    def abort(self) -> None:
+        """Kill the workers: the pages they hold are dropped (a shutdown past its deadline)."""
+        self.aborted = True
+        if self.pool is not None:
+            kill_workers(self.pool)
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -84,18 +114,28 @@ class ExtractionPipeline:
 
     async def _extract(self, item: PageItem, outlet: Outlet) -> Extraction:
         for attempt in (1, 2):
-            assert self.pool is not None
-            future = self.pool.submit(extract_page, item.body, item.content_type, item.url, outlet)
+            pool = self.pool
+            assert pool is not None
+            if self.aborted:
+                break
             try:
-                return await asyncio.wrap_future(future)
+                future = pool.submit(extract_page, item.body, item.content_type, item.url, outlet)
+                extraction: Extraction = await asyncio.wrap_future(future)
             except BrokenProcessPool:
-                # a worker died (out of memory on a hostile page?): replace the pool, retry once
+                # a worker died (out of memory, the CPU backstop): new workers, retry once
                 logger.warning("extraction worker died on %s (attempt %d)", item.url, attempt)
-                self.pool.shutdown(wait=False, cancel_futures=False)
-                self.pool = self._new_pool()
+                self._replace(pool)
+                continue
             except Exception as exc:  # one malformed page must never stop the crawl
                 logger.warning("extraction failed on %s: %r", item.url, exc)
                 break
+            if extraction.refused == OVER_TIME:
+                logger.warning("extraction of %s ran out of time: new workers", item.url)
+                self._replace(pool)  # whatever the page left in its worker goes with it
+            return extraction
+        if self.aborted:
+            self._count(item.outlet, "pages_abandoned")
+            raise DropItem(f"shutdown: extraction abandoned: {item.url}", log_level="INFO")
         self._count(item.outlet, "errors/extraction_failed")
         raise DropItem(f"extraction failed: {item.url}", log_level="WARNING")
 

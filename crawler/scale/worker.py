@@ -8,24 +8,42 @@ The crawl process imports this module too (it submits `extract_page` to the pool
 `Extraction` results), but never runs extraction: trafilatura and langdetect (~0.2 s of CPU and
 ~20 MB at start-up) are imported by the functions below, which only workers call. The pool's
 fork server preloads them (crawler/scale/pool.py), so a worker's call finds them loaded.
+
+Every page has a budget (`Budget`, from EXTRACT_TIMEOUT and EXTRACT_MAX_MARKUP): a page with more
+markup than the size budget is refused unparsed (`too-much-markup`: 500,000 tags took 64 s and
+1 GB), one that uses up the CPU budget is abandoned (`extraction-timeout`); see
+crawler/scale/limits.py for how the time limit holds even inside C code.
 """
 
 from __future__ import annotations
 
 import gc
-import os
-import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from w3lib.encoding import html_to_unicode
 
 from crawler.extract.charset import page_encoding
 from crawler.items import Extraction
 from crawler.outlets import Outlet
+from crawler.scale.limits import OverBudget, cpu_budget, worker_process_setup
 
 # Imported by the fork server before it forks any worker (crawler/scale/pool.py).
 EXTRACTION_MODULES = ["crawler.extract.article", "crawler.extract.language"]
+OVER_TIME = "extraction-timeout"  # the refusal of a page that used up its CPU budget
+OVER_SIZE = "too-much-markup"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one page may cost a worker: CPU seconds, and tags (`<` in the bytes: real news
+    pages have ~1,500, the largest of 700 benchmark pages 8,400)."""
+
+    cpu_seconds: float = 20.0
+    max_markup: int = 100_000
+
+
+_budget = Budget()  # this worker's, set by warm_up
 
 
 def decode_html(body: bytes, encoding: str | None) -> str:
@@ -43,8 +61,14 @@ def extract_page(body: bytes, content_type: str | None, url: str, outlet: Outlet
     """Extraction of one fetched page (its bytes and Content-Type header), in a worker process."""
     from crawler.extract.article import extract  # loaded once per worker; see the module docstring
 
+    if body.count(b"<") > _budget.max_markup:
+        return Extraction(None, OVER_SIZE)
     started = time.process_time()
-    extraction = extract(decode_html(body, page_encoding(body, content_type)), url, outlet)
+    try:
+        with cpu_budget(_budget.cpu_seconds):
+            extraction = extract(decode_html(body, page_encoding(body, content_type)), url, outlet)
+    except OverBudget:
+        extraction = Extraction(None, OVER_TIME)
     return replace(extraction, cpu_ms=(time.process_time() - started) * 1000)
 
 
@@ -56,26 +80,19 @@ WARM_UP_PAGE = (
 )
 
 
-def _exit_when_gone(crawl_pid: int, every: float = 1.0) -> None:
-    """A worker of a crawl killed with kill -9 would wait on its task queue forever."""
-    while True:
-        time.sleep(every)
-        try:
-            os.kill(crawl_pid, 0)
-        except ProcessLookupError:
-            os._exit(0)
-        except PermissionError:  # the pid was reused by another user's process
-            os._exit(0)
+def start_worker(crawl_pid: int | None = None, budget: Budget | None = None) -> None:
+    """The pool's initializer: end with the crawl (crawler/scale/limits.py), take the page
+    budget, warm up."""
+    global _budget
+    worker_process_setup(crawl_pid)
+    _budget = budget or Budget()
+    warm_up()
 
 
-def warm_up(crawl_pid: int | None = None) -> None:
-    """Worker initializer: end with the crawl, and load extraction's and language detection's
-    models once, so the first page a worker gets costs what any page costs (a page refused
-    before language detection would leave langdetect's profiles, ~1 s to load, for the first
-    real article)."""
-    if crawl_pid is not None:
-        watchdog = threading.Thread(target=_exit_when_gone, args=(crawl_pid,), daemon=True)
-        watchdog.start()
+def warm_up() -> None:
+    """Load extraction's and language detection's models once, so the first page a worker
+    gets costs what any page costs (a page refused before language detection would leave
+    langdetect's profiles, ~1 s to load, for the first real article)."""
     from crawler.extract.article import extract  # see the module docstring
     from crawler.extract.language import detect_language
 
