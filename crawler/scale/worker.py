@@ -18,11 +18,13 @@ crawler/scale/limits.py for how the time limit holds even inside C code.
 from __future__ import annotations
 
 import gc
+import re
 import time
 from dataclasses import dataclass, replace
 
 from w3lib.encoding import html_to_unicode
 
+from archive.models import Article
 from crawler.extract.charset import page_encoding
 from crawler.items import Extraction
 from crawler.outlets import Outlet
@@ -32,6 +34,7 @@ from crawler.scale.limits import OverBudget, cpu_budget, worker_process_setup
 EXTRACTION_MODULES = ["crawler.extract.article", "crawler.extract.language"]
 OVER_TIME = "extraction-timeout"  # the refusal of a page that used up its CPU budget
 OVER_SIZE = "too-much-markup"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls but \t and \n
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,22 @@ def extract_page(body: bytes, content_type: str | None, url: str, outlet: Outlet
             extraction = extract(decode_html(body, page_encoding(body, content_type)), url, outlet)
     except OverBudget:
         extraction = Extraction(None, OVER_TIME)
-    return replace(extraction, cpu_ms=(time.process_time() - started) * 1000)
+    article = extraction.article and without_controls(extraction.article)
+    return replace(extraction, article=article, cpu_ms=(time.process_time() - started) * 1000)
+
+
+def without_controls(article: Article) -> Article:
+    """The article with control characters (a page's stray \x1b, \x07...) taken out of its
+    text fields: they would reach terminals, CSV files and search results as they are."""
+    return replace(
+        article,
+        title=article.title and _CONTROL.sub("", article.title),
+        text=_CONTROL.sub("", article.text),
+        description=article.description and _CONTROL.sub("", article.description),
+        section=article.section and _CONTROL.sub("", article.section),
+        authors=tuple(_CONTROL.sub("", a) for a in article.authors),
+        tags=tuple(_CONTROL.sub("", t) for t in article.tags),
+    )
 
 
 WARM_UP_PAGE = (
