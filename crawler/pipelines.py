@@ -30,7 +30,7 @@ from crawler.items import Extraction, PageItem
 from crawler.outlets import Outlet
 from crawler.run.shutdown import shutdown_overdue
 from crawler.scale.pool import extraction_pool, kill_workers
-from crawler.scale.worker import OVER_TIME, Budget, extract_page
+from crawler.scale.worker import OVER_TIME, WORKER_DIED, Budget, extract_page
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +40,11 @@ class ExtractionPipeline:
 
     Each page is held to a budget in its worker (EXTRACT_TIMEOUT, EXTRACT_MAX_MARKUP): a page
     over it is refused and counted, and the workers are replaced (the old pool finishes its
-    pages and ends). If a shutdown overruns SHUTDOWN_TIMEOUT, the workers are killed and the
-    pages still in extraction dropped (they are fetched again next run).
+    pages, then ends). A worker killed outright (the CPU backstop inside C code, out of memory)
+    fails every page of its pool: those pages are extracted again one at a time in a
+    one-worker quarantine pool, so that only the page that kills a worker there is refused
+    (`worker-died`) and no other page is lost. If a shutdown overruns SHUTDOWN_TIMEOUT, the
+    workers are killed and the pages still in extraction dropped (fetched again next run).
     """
 
     def __init__(
@@ -52,6 +55,8 @@ class ExtractionPipeline:
         self.max_pending = max_pending
         self.budget = budget or Budget()
         self.pool: ProcessPoolExecutor | None = None
+        self.quarantine: ProcessPoolExecutor | None = None
+        self.quarantine_turn = asyncio.Lock()
         self.pending: asyncio.Semaphore | None = None
         self.aborted = False
 
@@ -69,29 +74,31 @@ class ExtractionPipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.pool = self._new_pool()
+        self.pool = self._new_pool(self.workers)
         self.pending = asyncio.Semaphore(self.max_pending)
 
-    def _new_pool(self) -> ProcessPoolExecutor:
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         # workers exit with this crawl process, even killed with kill -9 (crawler/scale/limits.py)
-        return extraction_pool(self.workers, watch_pid=os.getpid(), budget=self.budget)
+        return extraction_pool(workers, watch_pid=os.getpid(), budget=self.budget)
 
     def _replace(self, pool: ProcessPoolExecutor) -> None:
         """New workers for the pages to come (once per old pool, however many pages saw it
         fail); the old pool finishes what it holds, then its workers exit."""
         if pool is self.pool and not self.aborted:
-            self.pool = self._new_pool()
+            self.pool = self._new_pool(self.workers)
             pool.shutdown(wait=False, cancel_futures=False)
 
     def abort(self) -> None:
         """Kill the workers: the pages they hold are dropped (a shutdown past its deadline)."""
         self.aborted = True
-        if self.pool is not None:
-            kill_workers(self.pool)
+        for pool in (self.pool, self.quarantine):
+            if pool is not None:
+                kill_workers(pool)
 
     def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self.pool, self.quarantine):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     async def process_item(self, item: PageItem) -> PageItem:
         assert self.pending is not None
@@ -113,31 +120,46 @@ class ExtractionPipeline:
         return item
 
     async def _extract(self, item: PageItem, outlet: Outlet) -> Extraction:
-        for attempt in (1, 2):
-            pool = self.pool
-            assert pool is not None
-            if self.aborted:
-                break
-            try:
-                future = pool.submit(extract_page, item.body, item.content_type, item.url, outlet)
-                extraction: Extraction = await asyncio.wrap_future(future)
-            except BrokenProcessPool:
-                # a worker died (out of memory, the CPU backstop): new workers, retry once
-                logger.warning("extraction worker died on %s (attempt %d)", item.url, attempt)
-                self._replace(pool)
-                continue
-            except Exception as exc:  # one malformed page must never stop the crawl
-                logger.warning("extraction failed on %s: %r", item.url, exc)
-                break
-            if extraction.refused == OVER_TIME:
-                logger.warning("extraction of %s ran out of time: new workers", item.url)
-                self._replace(pool)  # whatever the page left in its worker goes with it
-            return extraction
+        pool = self.pool
+        assert pool is not None
+        try:
+            extraction = await self._run(pool, item, outlet)
+        except BrokenProcessPool:
+            logger.warning("an extraction worker died while %s waited: quarantine", item.url)
+            self._replace(pool)
+            extraction = await self._alone(item, outlet)
+        except DropItem:
+            raise
+        except Exception as exc:  # one malformed page must never stop the crawl
+            logger.warning("extraction failed on %s: %r", item.url, exc)
+            self._count(item.outlet, "errors/extraction_failed")
+            raise DropItem(f"extraction failed: {item.url}", log_level="WARNING") from exc
+        if extraction.refused == OVER_TIME:
+            logger.warning("extraction of %s ran out of time: new workers", item.url)
+            self._replace(pool)  # whatever the page left in its worker goes with it
+        return extraction
+
+    async def _run(self, pool: ProcessPoolExecutor, item: PageItem, outlet: Outlet) -> Extraction:
         if self.aborted:
             self._count(item.outlet, "pages_abandoned")
             raise DropItem(f"shutdown: extraction abandoned: {item.url}", log_level="INFO")
-        self._count(item.outlet, "errors/extraction_failed")
-        raise DropItem(f"extraction failed: {item.url}", log_level="WARNING")
+        future = pool.submit(extract_page, item.body, item.content_type, item.url, outlet)
+        extraction: Extraction = await asyncio.wrap_future(future)
+        return extraction
+
+    async def _alone(self, item: PageItem, outlet: Outlet) -> Extraction:
+        """The page extracted by itself in the quarantine worker; `worker-died` if it kills
+        that worker too (it is then the page that killed the first one)."""
+        async with self.quarantine_turn:
+            if self.quarantine is None:
+                self.quarantine = self._new_pool(1)
+            try:
+                return await self._run(self.quarantine, item, outlet)
+            except BrokenProcessPool:
+                logger.warning("%s kills extraction workers: refused", item.url)
+                self.quarantine.shutdown(wait=False)
+                self.quarantine = None
+                return Extraction(None, WORKER_DIED)
 
     def _count(self, outlet: str, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None

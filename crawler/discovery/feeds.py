@@ -138,18 +138,18 @@ def parse_feed(body: bytes, base_url: str) -> list[str]:
         if name not in ("item", "entry"):
             continue
         link = _item_link(item)
-        absolute = _join(base_url, link.strip()) if link else None
-        if absolute:
-            links.append(absolute)
+        if link:
+            links.append(_join(base_url, link.strip()))
     return links
 
 
-def _join(base_url: str, link: str) -> str | None:
-    """The absolute URL of a link; None for one no URL parser accepts (`http://[::1`)."""
+def _join(base_url: str, link: str) -> str:
+    """The absolute URL of a link; one no URL parser accepts (`http://[::1`) as it is, for the
+    spider to count and skip."""
     try:
         return urljoin(base_url, link)
     except ValueError:
-        return None
+        return link
 
 
 def _item_link(item: lxml.etree._Element) -> str | None:
@@ -179,17 +179,14 @@ def parse_listing(html: bytes | str, base_url: str) -> ListingLinks:
     except (lxml.etree.ParserError, ValueError):
         return ListingLinks((), ())
     base = doc.xpath("//base/@href")
-    base_url = (_join(base_url, base[0]) or base_url) if base else base_url
+    base_url = _join(base_url, base[0]) if base else base_url
     articles: dict[str, None] = {}
     pages: dict[str, None] = {}
     for anchor in doc.iter("a", "link"):
         href = anchor.get("href")
         if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
             continue
-        absolute = _join(base_url, href.strip())
-        if absolute is None:
-            continue
-        url = absolute.split("#", 1)[0]
+        url = _join(base_url, href.strip()).split("#", 1)[0]
         if _is_next(anchor, url):
             pages[url] = None
         elif anchor.tag == "a":

@@ -17,6 +17,7 @@ crawler/scale/limits.py for how the time limit holds even inside C code.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
 import time
@@ -34,7 +35,9 @@ from crawler.scale.limits import OverBudget, cpu_budget, worker_process_setup
 EXTRACTION_MODULES = ["crawler.extract.article", "crawler.extract.language"]
 OVER_TIME = "extraction-timeout"  # the refusal of a page that used up its CPU budget
 OVER_SIZE = "too-much-markup"
+WORKER_DIED = "worker-died"  # a page that killed its worker (CPU backstop, memory) twice
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls but \t and \n
+_HTML_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # C0, C1 but \t \n \f \r
 
 
 @dataclass(frozen=True)
@@ -50,14 +53,16 @@ _budget = Budget()  # this worker's, set by warm_up
 
 
 def decode_html(body: bytes, encoding: str | None) -> str:
-    """The page as text: the HTTP/declared encoding when known, else sniffed from the body."""
+    """The page as text: the HTTP/declared encoding when known, else sniffed from the body;
+    without control characters (no HTML may hold them, and libxml2 drops the rest of a page
+    at the first one: a title with an escape sequence cost the whole article)."""
+    text = None
     if encoding:
-        try:
-            return body.decode(encoding, errors="replace")
-        except LookupError:
-            pass
-    _, text = html_to_unicode(None, body)
-    return text
+        with contextlib.suppress(LookupError):  # an unknown name: sniffed below
+            text = body.decode(encoding, errors="replace")
+    if text is None:
+        _, text = html_to_unicode(None, body)
+    return _HTML_CONTROL.sub("", text)
 
 
 def extract_page(body: bytes, content_type: str | None, url: str, outlet: Outlet) -> Extraction:
