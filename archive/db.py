@@ -357,7 +357,8 @@ class _WriteTransaction:
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as error:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a full disk at COMMIT: SQLite rolled back already
+                self.conn.execute("ROLLBACK")
             raise _write_error(self.path, error) from error
 
 

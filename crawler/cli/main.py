@@ -333,8 +333,8 @@ def check(archive_path: Path) -> None:
     """Exit non-zero, naming the outlet, when a crawl looks broken or the archive file is
     damaged (for monitoring)."""
     findings = _archive_findings(archive_path)
-    if not findings:  # a damaged file is reported alone: its run records may be unreadable
-        findings = health.check(_outlet_runs(archive_path, 1000))
+    if not any(f.problem == "damaged" for f in findings):  # else the runs may be unreadable
+        findings += health.check(_outlet_runs(archive_path, 1000))
     for finding in findings:
         click.echo(printable(f"{finding.outlet}: {finding.problem}: {finding.detail}"))
     if findings:
