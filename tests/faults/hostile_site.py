@@ -18,6 +18,7 @@ from .faultsite import FaultSite, _Handler, article_html
 SECRET = "JETON-SECRET-7f3a"  # in a local file; must never reach the archive
 CHAIN_DEPTH = 50  # the chained sitemap index would go this deep
 WIDE = 60  # sub-sitemaps of the wide index
+LONG_RUN = "a" * 60 + "b"  # `(a|aa)+$` tries ~10^12 ways on it before failing
 
 
 def slow_page(spans: int = 20_000) -> bytes:
@@ -127,6 +128,11 @@ HOSTILE_PAGES: dict[str, Callable[[_Handler, HostileSite], None]] = {
         302, b"", None, {"Location": f"ftp://127.0.0.1:{s.ftp_port}/x"}
     ),
     "control-title": lambda h, s: h.send(200, control_title_page(), "text/html; charset=utf-8"),
+    "long-run": lambda h, s: h.send(
+        200,
+        article_html(953).replace("</article>", f"<p>{LONG_RUN}</p></article>").encode(),
+        "text/html; charset=utf-8",
+    ),
     "markup": lambda h, s: h.send(200, markup_page(), "text/html; charset=utf-8"),
 }
 

@@ -20,7 +20,15 @@ from pathlib import Path
 import pytest
 
 from .faultsite import FAST, FaultSite, crawl
-from .hostile_site import CHAIN_DEPTH, SECRET, WIDE, HostileSite, Listener, write_secret
+from .hostile_site import (
+    CHAIN_DEPTH,
+    LONG_RUN,
+    SECRET,
+    WIDE,
+    HostileSite,
+    Listener,
+    write_secret,
+)
 
 
 @dataclass(frozen=True)
@@ -156,3 +164,27 @@ def test_the_db_file_alone_holds_everything_once_the_crawl_exits(
     count = "SELECT count(*) FROM articles"
     assert run.rows(count, copy) == run.rows(count) and run.rows(count, copy)[0][0] >= 4
     assert run.rows("SELECT status FROM runs", copy) == [("ok",)]
+
+
+def test_a_catastrophic_regex_in_an_outlet_file_cannot_stall_the_crawl(tmp_path: Path) -> None:
+    """Finding 9: a user's outlet file whose article_pattern and boilerplate regex backtrack
+    exponentially on a link and on a line of the page. Each match gives up at its timeout,
+    the pattern is then ignored, and the crawl ends with every good page archived."""
+    site = HostileSite(n_ok=3, faults=("long-run", LONG_RUN)).start()
+    pattern = r"/news/(?:ok-\d+|long-run|(?:a|aa)+)\.html$"
+    outlets = tmp_path / "mine.toml"
+    outlets.write_text(
+        f'[[outlet]]\nname = "mine"\nhome = "{site.base}/"\ndomains = ["{site.host}"]\n'
+        f"feeds = [\"{site.base}/feed.xml\"]\narticle_pattern = '{pattern}'\n"
+        "[outlet.extraction]\nboilerplate = ['(a|aa)+$']\n"
+    )
+    try:
+        result = crawl(tmp_path / "a.db", "mine", "--outlets", str(outlets), timeout=120)
+    finally:
+        site.stop()
+    assert result.returncode == 0, result.stderr
+    assert "timed out" in result.stderr and "Traceback" not in result.stderr
+    with closing(sqlite3.connect(tmp_path / "a.db")) as db:
+        urls = {u for (u,) in db.execute("SELECT url FROM article_urls")}
+    good = {f"{site.base}/news/{name}.html" for name in ("ok-1", "ok-2", "ok-3", "long-run")}
+    assert urls == good
