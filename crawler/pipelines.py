@@ -125,9 +125,10 @@ class ExtractionPipeline:
         try:
             extraction = await self._run(pool, item, outlet)
         except BrokenProcessPool:
-            logger.warning("an extraction worker died while %s waited: quarantine", item.url)
-            self._replace(pool)
-            extraction = await self._alone(item, outlet)
+            if not self.aborted:
+                logger.warning("an extraction worker died while %s waited: quarantine", item.url)
+                self._replace(pool)
+            extraction = await self._alone(item, outlet)  # dropped at once when aborted
         except DropItem:
             raise
         except Exception as exc:  # one malformed page must never stop the crawl
