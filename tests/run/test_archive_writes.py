@@ -71,12 +71,7 @@ def test_a_write_lock_held_by_another_process_is_waited_out(
     batch is tried again (ARCHIVE_BUSY_TIMEOUT=1, up to 6 attempts) and nothing is lost."""
     site, archive = make_site(n_ok=8, delay=0.2), tmp_path / "archive.db"
     settings = ("ARCHIVE_BUSY_TIMEOUT=1", "ARCHIVE_WRITE_ATTEMPTS=6", "ARCHIVE_FLUSH_SECONDS=0.2")
-    process = subprocess.Popen(
-        _command(archive, site, *settings),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _popen(_command(archive, site, *settings))
     deadline = time.monotonic() + 60
     while not site.fetched("/news/ok-"):
         assert process.poll() is None and time.monotonic() < deadline
@@ -100,12 +95,7 @@ def test_articles_are_committed_every_flush_seconds_while_the_crawl_waits(
     still waits on a page that takes 6 s to answer (no article arrives meanwhile)."""
     site, archive = make_site(n_ok=3, faults=("hang",)), tmp_path / "archive.db"
     settings = ("ARCHIVE_FLUSH_SECONDS=0.5", "DOWNLOAD_TIMEOUT=20", "RETRY_TIMES=0")
-    process = subprocess.Popen(
-        _command(archive, site, *settings),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _popen(_command(archive, site, *settings))
     try:
         deadline = time.monotonic() + 60
         committed = 0
