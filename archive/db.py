@@ -9,6 +9,7 @@ with Archive("archive.db") as archive:
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -412,9 +413,20 @@ def _connect(path: Path, readonly: bool, timeout: float) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as error:
-        reason = "not an SQLite database" if "not a database" in str(error) else str(error)
-        raise ArchiveUnreadable(f"cannot open archive {path}: {reason}") from error
+        raise ArchiveUnreadable(f"cannot open archive {path}: {_reason(path, error)}") from error
     return conn
+
+
+def _reason(path: Path, error: sqlite3.Error) -> str:
+    """SQLite's reason, in the user's terms where SQLite's own words say little."""
+    if "not a database" in str(error):
+        return "not an SQLite database"
+    if "unable to open" in str(error) and not os.access(path.parent, os.W_OK):
+        return (
+            f"its folder {path.parent} is not writable, and SQLite must create {path.name}-shm "
+            "beside a WAL archive to read it: copy it to a folder of yours"
+        )
+    return str(error)
 
 
 def _unopenable(path: Path, readonly: bool) -> str | None:
