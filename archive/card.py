@@ -8,6 +8,7 @@ from pathlib import Path
 from archive import neardup
 from archive.db import Archive
 from archive.export import ExportSummary, Filters
+from archive.output import atomic_file
 from archive.timeutil import utc_now
 
 
@@ -64,5 +65,6 @@ def write_card(archive: Archive, summary: ExportSummary, filters: Filters, path:
         f"- Stories carried by several outlets: {stories}",
         "",
     ]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    with atomic_file(path) as partial:
+        partial.write_text("\n".join(lines), encoding="utf-8")
     return path

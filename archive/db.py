@@ -9,16 +9,25 @@ with Archive("archive.db") as archive:
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import sqlite_utils
 
+from archive import maintenance
 from archive import runs as run_records
-from archive.errors import ArchiveBusy, ArchiveError, ArchiveSchemaError, ArchiveUnreadable
+from archive.errors import (
+    ArchiveBusy,
+    ArchiveError,
+    ArchiveSchemaError,
+    ArchiveUnreadable,
+    read_error,
+)
 from archive.ingest import Fetch, store
 from archive.models import Article, WarcRef
 from archive.records import (
@@ -72,7 +81,28 @@ class Archive:
         self.close()
 
     def close(self) -> None:
+        """Close the file; a writer first moves the write-ahead log into it (a checkpoint), so
+        that the `.db` file alone holds everything once the last writer is gone."""
+        if not self.readonly:
+            maintenance.checkpoint(self.conn, self.path)
         self.conn.close()
+
+    def integrity_problems(self) -> list[str]:
+        """What SQLite's `PRAGMA quick_check` finds wrong in the file (empty: all pages sound)."""
+        return maintenance.quick_check(self.conn)
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the archive in `target` (SQLite's online backup), even while a
+        crawl writes to it."""
+        maintenance.backup(self.conn, target)
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """sqlite3 errors met while reading (a damaged page) become one-line ArchiveErrors."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            raise read_error(self.path, error) from error
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -134,23 +164,25 @@ class Archive:
 
     def has_url(self, url: str) -> bool:
         """True if `url` served an archived article or is the canonical URL of one."""
-        row = self.conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM article_urls WHERE url = ?) "
-            "OR EXISTS (SELECT 1 FROM article_urls WHERE canonical_url = ?)",
-            (url, url),
-        ).fetchone()
+        with self._reading():
+            row = self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM article_urls WHERE url = ?) "
+                "OR EXISTS (SELECT 1 FROM article_urls WHERE canonical_url = ?)",
+                (url, url),
+            ).fetchone()
         return bool(row[0])
 
     def known_urls(self, outlet: str | None = None) -> set[str]:
         """Every fetched and canonical URL recorded (for one outlet), to preload a crawl."""
         where, params = ("WHERE outlet = ?", (outlet,)) if outlet else ("", ())
         urls: set[str] = set()
-        for url, canonical in self.conn.execute(
-            f"SELECT url, canonical_url FROM article_urls {where}", params
-        ):
-            urls.add(url)
-            if canonical:
-                urls.add(canonical)
+        with self._reading():
+            for url, canonical in self.conn.execute(
+                f"SELECT url, canonical_url FROM article_urls {where}", params
+            ):
+                urls.add(url)
+                if canonical:
+                    urls.add(canonical)
         return urls
 
     def articles(
@@ -180,9 +212,13 @@ class Archive:
         where, params = _filters(outlet, language, since, until, search, latest_only)
         cursor = self.conn.cursor()
         cursor.row_factory = sqlite3.Row
-        cursor.execute(f"SELECT * FROM articles {where} ORDER BY id", params)
-        while batch := cursor.fetchmany(_FETCH_BATCH):
+        with self._reading():
+            cursor.execute(f"SELECT * FROM articles {where} ORDER BY id", params)
+            batch = cursor.fetchmany(_FETCH_BATCH)
+        while batch:
             yield from (dict(row) for row in batch)
+            with self._reading():
+                batch = cursor.fetchmany(_FETCH_BATCH)
 
     def count(
         self,
@@ -194,36 +230,43 @@ class Archive:
         latest_only: bool = True,
     ) -> int:
         where, params = _filters(outlet, language, since, until, search, latest_only)
-        return int(
-            self.conn.execute(f"SELECT count(*) FROM articles {where}", params).fetchone()[0]
-        )
+        with self._reading():
+            return int(
+                self.conn.execute(f"SELECT count(*) FROM articles {where}", params).fetchone()[0]
+            )
 
     def urls_of(self, article_id: int) -> list[str]:
         """Every URL that served this article, first seen first."""
-        return [
-            row[0]
-            for row in self.conn.execute(
-                "SELECT url FROM article_urls WHERE article_id = ? ORDER BY first_seen_at, url",
-                (article_id,),
-            )
-        ]
+        with self._reading():
+            return [
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT url FROM article_urls WHERE article_id = ? ORDER BY first_seen_at, url",
+                    (article_id,),
+                )
+            ]
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Full-text search of the latest versions (title and text), best match first."""
         match = fts_query(query)
         if not match:
             return []
-        cursor = self.conn.execute(
-            "SELECT a.id, a.outlet, a.title, a.url, a.published, a.language, "
-            "snippet(articles_fts, 1, '[', ']', '…', 16) FROM articles_fts "
-            "JOIN articles a ON a.id = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? AND a.is_latest = 1 ORDER BY articles_fts.rank LIMIT ?",
-            (match, limit),
-        )
-        return [SearchHit(*row) for row in cursor]
+        with self._reading():
+            cursor = self.conn.execute(
+                "SELECT a.id, a.outlet, a.title, a.url, a.published, a.language, "
+                "snippet(articles_fts, 1, '[', ']', '…', 16) FROM articles_fts "
+                "JOIN articles a ON a.id = articles_fts.rowid "
+                "WHERE articles_fts MATCH ? AND a.is_latest = 1 ORDER BY articles_fts.rank LIMIT ?",
+                (match, limit),
+            )
+            return [SearchHit(*row) for row in cursor]
 
     def stats(self) -> ArchiveStats:
         """Counts per outlet and language (latest versions), totals, distinct URLs, last run."""
+        with self._reading():
+            return self._stats()
+
+    def _stats(self) -> ArchiveStats:
         one = self._scalar
         by_outlet = dict(
             self.conn.execute(
@@ -254,13 +297,16 @@ class Archive:
         )
 
     def runs(self, limit: int = 20) -> list[RunRecord]:
-        return run_records.runs(self.conn, limit)
+        with self._reading():
+            return run_records.runs(self.conn, limit)
 
     def outlet_runs(self, outlet: str | None = None, limit: int = 50) -> list[OutletRunRecord]:
-        return run_records.outlet_runs(self.conn, outlet, limit)
+        with self._reading():
+            return run_records.outlet_runs(self.conn, outlet, limit)
 
     def _scalar(self, sql: str) -> int:
-        return int(self.conn.execute(sql).fetchone()[0] or 0)
+        with self._reading():
+            return int(self.conn.execute(sql).fetchone()[0] or 0)
 
 
 class SearchHit:
@@ -312,7 +358,8 @@ class _WriteTransaction:
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as error:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a full disk at COMMIT: SQLite rolled back already
+                self.conn.execute("ROLLBACK")
             raise _write_error(self.path, error) from error
 
 
@@ -366,9 +413,20 @@ def _connect(path: Path, readonly: bool, timeout: float) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as error:
-        reason = "not an SQLite database" if "not a database" in str(error) else str(error)
-        raise ArchiveUnreadable(f"cannot open archive {path}: {reason}") from error
+        raise ArchiveUnreadable(f"cannot open archive {path}: {_reason(path, error)}") from error
     return conn
+
+
+def _reason(path: Path, error: sqlite3.Error) -> str:
+    """SQLite's reason, in the user's terms where SQLite's own words say little."""
+    if "not a database" in str(error):
+        return "not an SQLite database"
+    if "unable to open" in str(error) and not os.access(path.parent, os.W_OK):
+        return (
+            f"its folder {path.parent} is not writable, and SQLite must create {path.name}-shm "
+            "beside a WAL archive to read it: copy it to a folder of yours"
+        )
+    return str(error)
 
 
 def _unopenable(path: Path, readonly: bool) -> str | None:

@@ -21,3 +21,18 @@ class ArchiveBusy(ArchiveError):
 
 class ExportError(ArchiveError):
     """An export cannot be written: unknown format, unsafe or unwritable output path."""
+
+
+class ArchiveDamaged(ArchiveError):
+    """SQLite found a damaged page (disk or copy trouble): restore from a backup."""
+
+
+def read_error(path: object, error: Exception) -> ArchiveError:
+    """The ArchiveError for an sqlite3 error met while reading `path`: one line naming it."""
+    message = str(error)
+    if "malformed" in message or "not a database" in message or "corrupt" in message:
+        return ArchiveDamaged(
+            f"archive {path} is damaged ({message}): `akhbar check` tells how badly; "
+            "restore it from a backup"
+        )
+    return ArchiveError(f"cannot read archive {path}: {message}")

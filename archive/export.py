@@ -3,6 +3,10 @@
 Rows are read in batches from one cursor and written as they come, so memory does not grow with
 the archive. Every format carries the same columns (`EXPORT_COLUMNS`); JSONL and Parquet also carry
 `urls`, every URL that served the article.
+
+An export is written under a temporary name and renamed into place once complete
+(`archive/output.py`): an interrupted or failed export leaves nothing that looks finished, an
+existing file is replaced only with `force`, and an SQLite database never.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import logging
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +27,7 @@ from tqdm import tqdm
 from archive.db import Archive
 from archive.errors import ExportError
 from archive.names import article_filename, safe_join
+from archive.output import atomic_directory, atomic_file, check_target
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +74,21 @@ class ExportSummary:
 
 
 def export(
-    archive: Archive, fmt: str, out: Path, filters: Filters = Filters(), progress: bool = False
+    archive: Archive,
+    fmt: str,
+    out: Path,
+    filters: Filters = Filters(),
+    progress: bool = False,
+    force: bool = False,
 ) -> ExportSummary:
-    """Write the filtered latest articles to `out` (a file, or a directory for `txt`)."""
+    """Write the filtered latest articles to `out` (a file, or a directory for `txt`); an
+    existing `out` is replaced only with `force`."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     _prepare(out, fmt)
+    check_target(out, force=force, archive=archive.path)
+    if fmt == "txt" and out.exists() and any(out.iterdir()) and not force:
+        raise ExportError(f"{out} is not empty; add --force to replace it")
     summary = ExportSummary(fmt, out)
     args = (filters.outlet, filters.language, filters.since, filters.until, filters.search)
     total = archive.count(*args)
@@ -87,7 +102,8 @@ def export(
                 yield record
 
         try:
-            WRITERS[fmt](archive, rows(), out)
+            with _staged(out, fmt) as partial:
+                WRITERS[fmt](archive, rows(), partial)
         except OSError as error:
             raise ExportError(f"cannot write export {out}: {error.strerror or error}") from error
     log.info("exported %d articles to %s (%s)", summary.count, out, fmt)
@@ -95,18 +111,20 @@ def export(
 
 
 def _prepare(out: Path, fmt: str) -> None:
-    if fmt == "txt":
-        if out.exists() and not out.is_dir():
-            raise ExportError(f"txt export needs a directory: {out} is a file")
-        parent = out
-    else:
-        if out.is_dir():
-            raise ExportError(f"{fmt} export needs a file path: {out} is a directory")
-        parent = out.parent
+    if fmt == "txt" and out.exists() and not out.is_dir():
+        raise ExportError(f"txt export needs a directory: {out} is a file")
+    if fmt != "txt" and out.is_dir():
+        raise ExportError(f"{fmt} export needs a file path: {out} is a directory")
+    parent = out.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ExportError(f"cannot create {parent}: {error.strerror or error}") from error
+
+
+def _staged(out: Path, fmt: str) -> AbstractContextManager[Path]:
+    """Where the writer writes: a temporary file or folder that becomes `out` once complete."""
+    return atomic_directory(out, replaceable=["index.jsonl"]) if fmt == "txt" else atomic_file(out)
 
 
 def _record(row: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ it stops, however it stops (Ctrl-C, SIGTERM, SIGHUP: each is passed on to datase
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import signal
 import subprocess
@@ -24,13 +25,24 @@ from archive.errors import ArchiveError
 from archive.reading_room import STATIC_MOUNT, directory
 
 DEFAULT_SETTINGS = {
-    "sql_time_limit_ms": "5000",
+    "sql_time_limit_ms": "5000",  # every query, canned or not, is cut after 5 s
     "facet_time_limit_ms": "1000",
     "default_page_size": "50",
     "default_facet_size": "10",
+    "max_returned_rows": "1000",
+    "max_csv_mb": "50",
     "allow_download": "off",
     "truncate_cells_html": "400",
 }
+LOOPBACK_HOSTS = frozenset({"localhost", "ip6-localhost"})
+
+
+def is_loopback(host: str) -> bool:
+    """Is `host` only reachable from this machine (127.0.0.0/8, ::1, localhost)?"""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() in LOOPBACK_HOSTS
 
 
 def database_name(path: Path) -> str:
@@ -58,14 +70,18 @@ def write_metadata(path: Path, folder: Path) -> Path:
     return target
 
 
-def serve_command(path: Path, port: int, host: str, metadata_file: Path) -> list[str]:
-    """The `datasette serve` command line (run with this interpreter)."""
+def serve_command(
+    path: Path, port: int, host: str, metadata_file: Path, allow_sql: bool = True
+) -> list[str]:
+    """The `datasette serve` command line (run with this interpreter). Without `allow_sql`
+    only the tables, facets, full-text search and the canned queries of the metadata run."""
     command = [sys.executable, "-m", "datasette", "serve", str(path), "--host", host,
                "--port", str(port), "--metadata", str(metadata_file),
                "--template-dir", str(directory("templates")),
                "--plugins-dir", str(directory("plugins")),
                "--static", f"{STATIC_MOUNT}:{directory('static')}"]  # fmt: skip
-    for name, value in DEFAULT_SETTINGS.items():
+    settings = {**DEFAULT_SETTINGS, "default_allow_sql": "on" if allow_sql else "off"}
+    for name, value in settings.items():
         command += ["--setting", name, value]
     return command
 
@@ -77,10 +93,11 @@ def front_page_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(path: Path, port: int, host: str) -> int:
+def serve(path: Path, port: int, host: str, allow_sql: bool = True) -> int:
     """Run datasette on the archive until it stops; return its exit code. Leaves no file behind."""
     with tempfile.TemporaryDirectory(prefix="akhbar-serve-") as folder:
-        command = serve_command(path, port, host, write_metadata(path, Path(folder)))
+        metadata_file = write_metadata(path, Path(folder))
+        command = serve_command(path, port, host, metadata_file, allow_sql=allow_sql)
         process = subprocess.Popen(command)
         with _passed_on(process):
             while True:

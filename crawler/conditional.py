@@ -5,11 +5,12 @@ keeps for each discovery URL (`archive.discovery_state`), flags a 304 or a body 
 unchanged as `discovery_unchanged` (the spider then does not parse it), and drops sub-sitemaps
 whose `<lastmod>` is older than the last time a run read them in full.
 
-State is written only when the crawl finishes (reason `finished`), and only for outlets whose
-article pages were all fetched or failed for good (404, not HTML, too large): a run killed or
-interrupted, a blocked outlet, an outlet cut at OUTLET_MAX_ARTICLES, or an article that timed
-out or got a 5xx/429 leaves the outlet's documents to be read again in full next run (the
-article pages already archived are still not downloaded). With --refresh (ARCHIVE_SKIP_KNOWN
+State is written only when the crawl finishes (reason `finished`) with every article written to
+the archive, and only for outlets whose article pages were all fetched or failed for good (404,
+not HTML, too large): a run killed or interrupted, a failed archive write, a blocked outlet, an
+outlet cut at OUTLET_MAX_ARTICLES or at the sitemap limits, or an article that timed out or got
+a 5xx/429 leaves the outlet's documents to be read again in full next run (the article pages
+already archived are still not downloaded). With --refresh (ARCHIVE_SKIP_KNOWN
 off) every document is read in full.
 """
 
@@ -162,7 +163,7 @@ class DiscoveryStateMiddleware:
     # --- end of run -------------------------------------------------------------------------
     def spider_closed(self, spider: Spider, reason: str) -> None:
         try:
-            if reason != "finished":
+            if reason != "finished" or self._stats("archive/write_failed"):
                 logger.info("discovery state not saved: the run ended with %r", reason)
                 return
             states = self._completed(spider)
@@ -193,6 +194,10 @@ class DiscoveryStateMiddleware:
     def _count(self, outlet: str, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"outlet/{outlet}/{key}")
+
+    def _stats(self, key: str) -> int:
+        assert self.crawler.stats is not None
+        return int(self.crawler.stats.get_value(key, 0))
 
 
 def _stored_kind(meta: dict[str, Any]) -> str:

@@ -18,6 +18,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from archive.db import Archive
+from archive.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,11 @@ def outlet_failed(counters: Mapping[str, int], errors: Mapping[str, int]) -> boo
     return blocked or counters.get("discovery_ok", 0) == 0
 
 
-def run_status(finish_reason: str, failed_outlets: list[str]) -> str:
-    """ok · partial (some outlets failed) · interrupted (SIGTERM, Ctrl-C) · failed."""
+def run_status(finish_reason: str, failed_outlets: list[str], write_failed: bool = False) -> str:
+    """ok · partial (some outlets failed) · interrupted (SIGTERM, Ctrl-C) · failed (the crawl
+    broke, or articles could not be written to the archive)."""
+    if write_failed:
+        return "failed"
     if finish_reason == "shutdown":
         return "interrupted"
     if finish_reason != "finished":
@@ -80,11 +84,14 @@ class RunRecordExtension:
 
     def spider_opened(self, spider: Spider) -> None:
         self.started_at = _now()
-        with Archive(self.path) as archive:
-            self.run_id = archive.start_run(
-                self.crawler.settings.get("AKHBAR_COMMAND", "scrapy crawl news"),
-                sorted(getattr(spider, "outlets", {})),
-            )
+        try:
+            with Archive(self.path) as archive:
+                self.run_id = archive.start_run(
+                    self.crawler.settings.get("AKHBAR_COMMAND", "scrapy crawl news"),
+                    sorted(getattr(spider, "outlets", {})),
+                )
+        except ArchiveError as error:
+            logger.error("the run could not be recorded: %s", error)
 
     def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         outlet = request.meta.get("outlet")
@@ -97,7 +104,21 @@ class RunRecordExtension:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None or self.crawler.stats is None:
             return
-        stats = self.crawler.stats.get_stats()
+        try:
+            status = self._record(spider, reason, self.crawler.stats.get_stats())
+        except ArchiveError as error:  # the report says failed; the next crawl marks the row
+            logger.error("run %s could not be recorded: %s", self.run_id, error)
+            return
+        self.crawler.stats.set_value("akhbar/run_id", self.run_id)
+        self.crawler.stats.set_value("akhbar/run_status", status)
+        self.crawler.stats.set_value("akhbar/failed_outlets", ",".join(self.failed_outlets))
+        logger.info(
+            "run %s: %s (failed outlets: %s)", self.run_id, status, self.failed_outlets or "none"
+        )
+
+    def _record(self, spider: Spider, reason: str, stats: Mapping[str, Any]) -> str:
+        """Write the run's per-outlet rows and final status; return the status."""
+        assert self.run_id is not None
         finished = _now()
         with Archive(self.path) as archive:
             for outlet in sorted(getattr(spider, "outlets", {})):
@@ -112,11 +133,7 @@ class RunRecordExtension:
                     counters=counters,
                     errors=errors,
                 )
-            status = run_status(reason, self.failed_outlets)
+            write_failed = bool(stats.get("archive/write_failed"))
+            status = run_status(reason, self.failed_outlets, write_failed)
             archive.finish_run(self.run_id, status=status, finished_at=finished)
-        self.crawler.stats.set_value("akhbar/run_id", self.run_id)
-        self.crawler.stats.set_value("akhbar/run_status", status)
-        self.crawler.stats.set_value("akhbar/failed_outlets", ",".join(self.failed_outlets))
-        logger.info(
-            "run %s: %s (failed outlets: %s)", self.run_id, status, self.failed_outlets or "none"
-        )
+        return status

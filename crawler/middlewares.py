@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Self
 from urllib.parse import urljoin
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -46,7 +46,15 @@ class SkipArchivedMiddleware:
         path = crawler.settings.get("ARCHIVE_PATH")
         if not path:
             raise NotConfigured("ARCHIVE_PATH is not set")
-        return cls(crawler, path, crawler.settings.getbool("ARCHIVE_SKIP_KNOWN"))
+        middleware = cls(crawler, path, crawler.settings.getbool("ARCHIVE_SKIP_KNOWN"))
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_closed(self) -> None:
+        # a reader left open would keep the write-ahead log from being folded into the file
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
 
     def process_request(self, request: Request) -> None:
         outlet = request.meta.get("outlet", "")
@@ -150,18 +158,24 @@ class RedirectGuardMiddleware:
         if response.status not in _REDIRECTS or not location:
             return response
         target = safe_url_string(urljoin(request.url, location.decode("latin-1")))
-        seen = {*request.meta.get("redirect_urls", ()), request.url}
-        if target in seen:
-            raise RefusedRequest("redirect_loop", f"redirect loop at {request.url} -> {target}")
-        outlet = getattr(self.crawler.spider, "outlets", {}).get(request.meta.get("outlet"))
-        if outlet is not None and not outlet.owns(target):
-            raise RefusedRequest(
-                "offsite_redirect", f"{request.url} redirects off {outlet.name}'s domains: {target}"
-            )
+        guard_redirect(self.crawler, request, target)
         return response
 
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def guard_redirect(crawler: Crawler, request: Request, target: str) -> None:
+    """Raise RefusedRequest if following `request` to `target` would loop, or leave the
+    outlet's domains or http(s): the one rule for 3xx redirects and meta refreshes."""
+    seen = {*request.meta.get("redirect_urls", ()), request.url}
+    if target in seen:
+        raise RefusedRequest("redirect_loop", f"redirect loop at {request.url} -> {target}")
+    outlet = getattr(crawler.spider, "outlets", {}).get(request.meta.get("outlet"))
+    if outlet is not None and not outlet.owns(target):
+        raise RefusedRequest(
+            "offsite_redirect", f"{request.url} redirects off {outlet.name}'s domains: {target}"
+        )
 
 
 class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
@@ -171,7 +185,8 @@ class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
     page) to look for `<meta http-equiv="refresh">` in its first 4,096 characters. In an
     ASCII-compatible encoding such a tag shows its ASCII letters in the bytes: a page whose first
     bytes lack "http-equiv" or "refresh" goes on untouched. Anything else, and pages with NUL
-    bytes (UTF-16/32), get Scrapy's own check.
+    bytes (UTF-16/32), get Scrapy's own check. A refresh is then held to the redirect rule
+    (`guard_redirect`): no loops, never off the outlet's domains.
     """
 
     HEAD_BYTES = 4 * 4096  # 4,096 characters are at most this many bytes of UTF-8
@@ -183,4 +198,7 @@ class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
             head = response.body[: self.HEAD_BYTES].lower()
             if b"\x00" not in head and (b"http-equiv" not in head or b"refresh" not in head):
                 return response
-        return super().process_response(request, response)
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            guard_redirect(self.crawler, request, result.url)
+        return result

@@ -60,8 +60,12 @@ EXTENSIONS = {
 ARCHIVE_PATH = "archive.db"
 # Articles written per transaction; bigger batches are faster, smaller lose less on a kill -9.
 ARCHIVE_BATCH_SIZE = 100
-# Seconds after which a partial batch is written anyway, so a slow crawl still commits.
+# Seconds after which a partial batch is written anyway (a timer), so a slow crawl still commits.
 ARCHIVE_FLUSH_SECONDS = 5.0
+# Seconds a write waits while another process holds the archive's write lock.
+ARCHIVE_BUSY_TIMEOUT = 30.0
+# Tries of a batch while the archive stays locked; then the run fails, the batch counted.
+ARCHIVE_WRITE_ATTEMPTS = 3
 # Skip article URLs the archive already holds, before they are downloaded (off with --refresh).
 ARCHIVE_SKIP_KNOWN = True
 # Outlet names to crawl from the registry (a list; empty with an ad-hoc crawl).
@@ -72,6 +76,12 @@ OUTLETS_FILES: list[str] = []
 EXTRACT_WORKERS = 0
 # Pages waiting for or in extraction at once; beyond it the crawl waits (bounded memory).
 EXTRACT_MAX_PENDING = 64
+# CPU seconds one page may take in extraction; past it the page is refused
+# (`extraction-timeout`) and the workers replaced. 0: no limit.
+EXTRACT_TIMEOUT = 20.0
+# Tags (`<` in the bytes) a page may have; a page with more is refused unparsed
+# (`too-much-markup`). Real news pages have ~1,500; 500,000 took 64 s and 1 GB to extract.
+EXTRACT_MAX_MARKUP = 100_000
 # Listing pages followed per listing start URL (pagination depth).
 LISTING_MAX_PAGES = 5
 # Sub-sitemaps whose <lastmod> is older than this ISO date are skipped (set per run from
@@ -108,6 +118,19 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.QuickMetaRefreshMiddleware": 580,
 }
+# Only http and https are ever fetched: Scrapy's file, ftp (no timeout: one link hung a crawl),
+# data and s3 handlers are off, so a hostile link of any source fails at once (unsupported_scheme).
+DOWNLOAD_HANDLERS: dict[str, str | None] = {"file": None, "ftp": None, "data": None, "s3": None}
+# Seconds a shutdown (SIGTERM, Ctrl-C) may take: past it the pages still in extraction are
+# dropped (fetched again next run) so that what is extracted gets written; 10 s later the crawl
+# stops whatever still runs. 0: wait for ever.
+SHUTDOWN_TIMEOUT = 60.0
+# Sitemap indexes nest at most this deep (an index in an index in ...); deeper ones are counted
+# `sitemaps_too_deep` and not read.
+SITEMAP_MAX_DEPTH = 3
+# Sitemaps (indexes and urlsets) read at most per outlet and run; past it they are counted
+# `sitemaps_over_limit`, and the outlet's discovery state is not saved (read again next run).
+SITEMAP_MAX_DOCUMENTS = 2000
 # Longest Retry-After (seconds) a retry waits for; a server asking more is retried next run.
 RETRY_AFTER_MAX = 60.0
 # Keep each discovery document's ETag/Last-Modified/body hash to re-read it conditionally.

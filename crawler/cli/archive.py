@@ -20,9 +20,11 @@ from archive.db import Archive
 from archive.errors import ArchiveError
 from archive.export import FORMATS, Filters
 from archive.export import export as export_archive
+from archive.output import check_target
 from archive.schema import SCHEMA_VERSION
-from archive.serve import front_page_url
+from archive.serve import front_page_url, is_loopback
 from archive.serve import serve as serve_archive
+from crawler.cli.errors import printable
 
 DEFAULT_ARCHIVE = "./archive.db"
 
@@ -81,14 +83,17 @@ def stats(archive_path: Path) -> None:
 @click.option("--search", help="Only articles matching this full-text query.")
 @click.option("--card", is_flag=True, help="Also write a corpus card (markdown) beside the export.")
 @click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists (never an SQLite file).")
 @click.argument("out", type=click.Path(path_type=Path))
-def export(archive_path: Path, fmt: str, out: Path, card: bool, progress: bool,
+def export(archive_path: Path, fmt: str, out: Path, card: bool, progress: bool, force: bool,
            **filters: Any) -> None:  # fmt: skip
     """Export the latest articles to OUT (a file; a directory for txt)."""
     chosen = Filters(**filters)
     with opened(archive_path) as archive:
         try:
-            summary = export_archive(archive, fmt, out, chosen, progress=progress)
+            if card:
+                check_target(card_path(out, fmt), force=force, archive=archive_path)
+            summary = export_archive(archive, fmt, out, chosen, progress=progress, force=force)
             card_file = write_card(archive, summary, chosen, card_path(out, fmt)) if card else None
         except (ArchiveError, OSError) as error:
             raise click.ClickException(str(error)) from error
@@ -133,7 +138,10 @@ and the spellings of hamza on alef (أ إ آ -> ا), ta marbuta (ة -> ه) and a
 
 @click.command(help=SEARCH_HELP)
 @archive_option
-@click.option("--limit", default=20, show_default=True, help="How many results.")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(1, 100_000),
+    help="How many results.",
+)  # fmt: skip
 @click.argument("query")
 def search(archive_path: Path, limit: int, query: str) -> None:
     _up_to_date(archive_path)
@@ -142,15 +150,23 @@ def search(archive_path: Path, limit: int, query: str) -> None:
     for hit in hits:
         date = (hit.published or "")[:10] or "undated"
         snippet = " ".join(hit.snippet.split())
-        click.echo(f"{hit.id}\t{hit.outlet}\t{date}\t{hit.title}\n\t{hit.url}\n\t{snippet}")
+        line = f"{hit.id}\t{hit.outlet}\t{date}\t{hit.title}\n\t{hit.url}\n\t{snippet}"
+        click.echo(printable(line))
     click.echo(f"{len(hits)} result(s)")
 
 
 @click.command()
 @archive_option
-@click.option("--port", default=8001, show_default=True, help="Port to listen on.")
+@click.option(
+    "--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-def serve(archive_path: Path, port: int, host: str) -> None:
+@click.option(
+    "--allow-sql/--no-allow-sql", default=None,
+    help="Arbitrary SQL queries (default: on for 127.0.0.1/localhost, off for any other host).",
+)  # fmt: skip
+def serve(archive_path: Path, port: int, host: str, allow_sql: bool | None) -> None:
     """Browse the archive with datasette (read-only): articles to read, search, lists, charts."""
     _up_to_date(archive_path)  # and fail here, with a clear message, rather than inside datasette
     try:
@@ -159,16 +175,32 @@ def serve(archive_path: Path, port: int, host: str) -> None:
         raise click.ClickException(
             "akhbar serve needs datasette: pip install 'akhbar[browse]'"
         ) from error
+    sql = is_loopback(host) if allow_sql is None else allow_sql
     url = front_page_url(host, port)
     name = archive_path.stem
     click.echo(f"serving {archive_path} at {url} (search: {url}{name}/search, "
                f"latest: {url}{name}/latest_articles); Ctrl-C stops", err=True)  # fmt: skip
-    code = serve_archive(archive_path, port, host)
+    code = serve_archive(archive_path, port, host, allow_sql=sql)
     if code:
         raise SystemExit(code if code > 0 else 128 - code)
 
 
-ARCHIVE_COMMANDS: list[click.Command] = [stats, export, serve, search]
+@click.command()
+@archive_option
+@click.option("--force", is_flag=True, help="Replace COPY if it exists.")
+@click.argument("copy", type=click.Path(dir_okay=False, path_type=Path))
+def backup(archive_path: Path, copy: Path, force: bool) -> None:
+    """Copy the archive to COPY, consistent even while a crawl writes to it (SQLite's backup)."""
+    with opened(archive_path) as archive:
+        try:
+            check_target(copy, force=force, archive=archive_path, sqlite_target=True)
+            archive.backup(copy)
+        except (ArchiveError, OSError) as error:
+            raise click.ClickException(str(error)) from error
+    click.echo(f"backed up {archive_path} to {copy}")
+
+
+ARCHIVE_COMMANDS: list[click.Command] = [stats, export, serve, search, backup]
 
 
 @click.group()

@@ -17,22 +17,24 @@ import click
 from archive.db import Archive
 from archive.errors import ArchiveError
 from archive.records import OutletRunRecord
+from crawler.cli.errors import fail, printable
 from crawler.cli.options import ARCHIVE_OPTION, archive_option
-from crawler.outlets import Outlet, OutletError, adhoc_outlet, load_registry, select
+from crawler.outlets import (
+    Outlet,
+    OutletError,
+    adhoc_outlet,
+    load_registry,
+    select,
+    web_url_problem,
+)
 from crawler.run import health
 from crawler.run.crawl import (
-    EXIT_CANNOT_RUN,
     EXIT_LOCKED,
     CrawlReport,
     CrawlRequest,
     run_crawl,
 )
 from crawler.run.lock import ArchiveLocked, crawl_lock
-
-
-def fail(message: str, code: int = EXIT_CANNOT_RUN) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,6 +49,8 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--set")
+        if name.strip() == "ARCHIVE_PATH":  # the lock, the checks and the report follow --archive
+            raise click.BadParameter("choose the archive with --archive PATH", param_hint="--set")
         overrides[name.strip()] = value
     return overrides
 
@@ -68,6 +72,13 @@ def _check_can_run(request: CrawlRequest) -> None:
         )
     if request.feeds or request.sitemaps or request.starts:
         adhoc_outlet(feeds=request.feeds, sitemaps=request.sitemaps, listings=request.starts)
+    redis_url = request.overrides.get("REDIS_URL")
+    if redis_url:
+        from crawler.scale.distributed import redis_url_problem
+
+        problem = redis_url_problem(redis_url)
+        if problem:
+            raise OutletError(f"--redis {redis_url!r}: {problem}")
     parent = request.archive.parent
     if not parent.is_dir():
         raise OutletError(
@@ -227,6 +238,9 @@ def extract(file: Path, url: str, outlet_name: str | None, outlet_files: tuple[P
     from crawler.extract import extract_article
     from crawler.scale.worker import decode_html
 
+    problem = web_url_problem(url)
+    if problem:
+        fail(f"--url {url!r} is {problem}")
     try:
         outlet = _outlet_for(url, outlet_name, outlet_files)
     except OutletError as exc:
@@ -282,7 +296,14 @@ def demo(archive_path: Path, verbose: bool) -> None:
 
 @cli.command()
 @ARCHIVE_OPTION
-@click.option("--runs", "limit", default=5, show_default=True, help="Recent runs shown per outlet.")
+@click.option(
+    "--runs",
+    "limit",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Recent runs shown per outlet.",
+)
 @click.argument("outlets", nargs=-1)
 def status(archive_path: Path, limit: int, outlets: tuple[str, ...]) -> None:
     """Each outlet's recent runs: pages fetched, articles new/duplicate, refusals, errors."""
@@ -309,13 +330,33 @@ def status(archive_path: Path, limit: int, outlets: tuple[str, ...]) -> None:
 @cli.command()
 @ARCHIVE_OPTION
 def check(archive_path: Path) -> None:
-    """Exit non-zero, naming the outlet, when a crawl looks broken (for monitoring)."""
-    findings = health.check(_outlet_runs(archive_path, 1000))
+    """Exit non-zero, naming the outlet, when a crawl looks broken or the archive file is
+    damaged (for monitoring)."""
+    findings = _archive_findings(archive_path)
+    if not any(f.problem == "damaged" for f in findings):  # else the runs may be unreadable
+        findings += health.check(_outlet_runs(archive_path, 1000))
     for finding in findings:
-        click.echo(f"{finding.outlet}: {finding.problem}: {finding.detail}")
+        click.echo(printable(f"{finding.outlet}: {finding.problem}: {finding.detail}"))
     if findings:
         sys.exit(1)
     click.echo("All outlets look healthy.")
+
+
+def _archive_findings(archive_path: Path) -> list[health.Finding]:
+    """The file's own problems: damaged pages (PRAGMA quick_check), a last run that failed."""
+    if not archive_path.exists():
+        fail(f"no archive at {archive_path}")
+    try:
+        with Archive(archive_path, readonly=True) as archive:
+            damage = archive.integrity_problems()
+            runs = [] if damage else archive.runs(1)
+    except ArchiveError as exc:
+        fail(str(exc))
+    findings = [health.Finding("archive", "damaged", line) for line in damage[:10]]
+    if runs and runs[0].status == "failed":
+        detail = f"run {runs[0].id} failed (`akhbar status` shows its errors)"
+        findings.append(health.Finding("archive", "failed-run", detail))
+    return findings
 
 
 def _outlet_runs(archive_path: Path, limit: int) -> list[OutletRunRecord]:
@@ -345,4 +386,7 @@ _mount_optional_commands()
 
 def main() -> None:
     logging.captureWarnings(True)
-    cli()
+    try:
+        cli()
+    except (ArchiveError, OutletError) as error:  # any a command did not turn into a message
+        fail(str(error))

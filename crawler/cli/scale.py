@@ -18,10 +18,10 @@ from tqdm.utils import CallbackIOWrapper
 
 from archive.db import Archive
 from archive.errors import ArchiveError
+from crawler.cli.errors import fail as _fail
 from crawler.cli.options import ARCHIVE_OPTION
 from crawler.outlets import OutletError, load_registry
 from crawler.run.crawl import (  # 3: a WARC ends in a damaged record
-    EXIT_CANNOT_RUN,
     EXIT_LOCKED,
     EXIT_PARTIAL,
 )
@@ -38,11 +38,6 @@ OUTLETS_OPTION = click.option(
 WORKERS_OPTION = click.option(
     "--workers", default=0, show_default=True, help="Extraction processes (0: one per core)."
 )
-
-
-def _fail(message: str, code: int = EXIT_CANNOT_RUN) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
 
 
 @contextmanager
@@ -152,8 +147,11 @@ def ingest(redis_url: str, archive_path: Path, batch: int, idle_exit: float, pre
     """Store the articles distributed crawlers queue in Redis (the archive's one writer)."""
     import redis
 
-    from crawler.scale.distributed import Ingester, client
+    from crawler.scale.distributed import Ingester, client, redis_url_problem
 
+    problem = redis_url_problem(redis_url)
+    if problem:
+        _fail(f"--redis {redis_url!r}: {problem}")
     outcomes: Counter[str] = Counter()
     with _writing(archive_path) as archive:
         ingester = Ingester(client(redis_url), archive, prefix)

@@ -139,8 +139,17 @@ def parse_feed(body: bytes, base_url: str) -> list[str]:
             continue
         link = _item_link(item)
         if link:
-            links.append(urljoin(base_url, link.strip()))
+            links.append(_join(base_url, link.strip()))
     return links
+
+
+def _join(base_url: str, link: str) -> str:
+    """The absolute URL of a link; one no URL parser accepts (`http://[::1`) as it is, for the
+    spider to count and skip."""
+    try:
+        return urljoin(base_url, link)
+    except ValueError:
+        return link
 
 
 def _item_link(item: lxml.etree._Element) -> str | None:
@@ -170,14 +179,14 @@ def parse_listing(html: bytes | str, base_url: str) -> ListingLinks:
     except (lxml.etree.ParserError, ValueError):
         return ListingLinks((), ())
     base = doc.xpath("//base/@href")
-    base_url = urljoin(base_url, base[0]) if base else base_url
+    base_url = _join(base_url, base[0]) if base else base_url
     articles: dict[str, None] = {}
     pages: dict[str, None] = {}
     for anchor in doc.iter("a", "link"):
         href = anchor.get("href")
         if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
             continue
-        url = urljoin(base_url, href.strip()).split("#", 1)[0]
+        url = _join(base_url, href.strip()).split("#", 1)[0]
         if _is_next(anchor, url):
             pages[url] = None
         elif anchor.tag == "a":

@@ -49,6 +49,7 @@ from crawler.extract.pages import SourceCopy, refusal, source_copy
 from crawler.extract.sections import drop_comment_sections, restore_subheadings
 from crawler.items import Extraction
 from crawler.outlets import ExtractionHints, Outlet
+from crawler.outlets.patterns import UserPattern, user_pattern
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +76,8 @@ class Body:
 
 
 @lru_cache(maxsize=256)
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+def _compiled(patterns: tuple[str, ...]) -> tuple[UserPattern, ...]:
+    return tuple(user_pattern(p, ignore_case=True) for p in patterns)  # time-bounded matches
 
 
 def clean_tree(root: HtmlElement, hints: ExtractionHints) -> HtmlElement:

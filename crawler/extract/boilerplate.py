@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from crawler.extract.dates import is_date_line
+from crawler.outlets.patterns import Searcher
 
 # Headlines glued into one run, separated by two or more blanks with at least one no-break space.
 TICKER_SEP = re.compile(r"[ \t]*\u00a0[ \t\u00a0]+|[ \t]+\u00a0[ \t\u00a0]*")
@@ -190,7 +191,7 @@ def strip_ticker(line: str) -> str:
     return " ".join(p.strip() for p in kept)
 
 
-def is_boilerplate_line(line: str, extra: Sequence[re.Pattern[str]] = ()) -> bool:
+def is_boilerplate_line(line: str, extra: Sequence[Searcher] = ()) -> bool:
     """Is this line in a known boilerplate family (or does it match an outlet regex)?"""
     text = line.strip()
     if not text:
@@ -202,7 +203,7 @@ def is_boilerplate_line(line: str, extra: Sequence[re.Pattern[str]] = ()) -> boo
     return any(p.search(text) for p in (CROSS_LINKS, AGGREGATOR_FOOTERS, PROMPTS, AGGREGATOR_LINE))
 
 
-def cut_sections(lines: list[str], extra_cuts: Sequence[re.Pattern[str]] = ()) -> list[str]:
+def cut_sections(lines: list[str], extra_cuts: Sequence[Searcher] = ()) -> list[str]:
     """Lines up to the first comment/related heading (or outlet cut_after regex) after the body."""
     seen = 0
     for index, line in enumerate(lines):
@@ -288,8 +289,8 @@ def clean_lines(
     text: str,
     *,
     repeated: Iterable[str] = (),
-    drop: Sequence[re.Pattern[str]] = (),
-    cut: Sequence[re.Pattern[str]] = (),
+    drop: Sequence[Searcher] = (),
+    cut: Sequence[Searcher] = (),
 ) -> TextPass:
     """The whole text-level pass, in order: tickers, cut sections, boilerplate lines, repeated
     metadata at the top, trailing signature; blank runs collapsed."""

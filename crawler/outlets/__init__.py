@@ -8,16 +8,22 @@ else of akhbar: every other package may use it.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import regex
+
+from crawler.outlets.patterns import user_pattern
+
 SHIPPED_DIR = Path(__file__).parent
 EVIDENCE_LEVELS = ("verified", "reported", "unverified", "fixture")
+# The only schemes akhbar fetches, from any source of links (feeds, sitemaps, listings, redirects).
+WEB_SCHEMES = frozenset({"http", "https"})
 
 
 class OutletError(ValueError):
@@ -66,83 +72,161 @@ class Outlet:
         return tuple(name for name, urls in kinds if urls)
 
     def owns(self, url: str) -> bool:
-        """Is this URL on one of the outlet's own domains (subdomains included)?"""
-        netloc = urlsplit(url).netloc.lower()
-        host = netloc.rsplit("@", 1)[-1]
-        bare = host.split(":", 1)[0]
-        return any(host == d or bare == d or bare.endswith("." + d) for d in self.domains)
+        """Is this an http(s) URL on one of the outlet's own domains (subdomains included; a
+        domain written with a port owns that port only)?"""
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:  # "http://[::1", a port past 65535
+            return False
+        host = parts.hostname or ""
+        if parts.scheme.lower() not in WEB_SCHEMES or not host:
+            return False
+        for domain in self.domains:
+            domain_host, domain_port = _domain_parts(domain)
+            if domain_port is not None and domain_port != port:
+                continue
+            if host == domain_host or host.endswith("." + domain_host):
+                return True
+        return False
 
     def is_article_url(self, url: str) -> bool:
         """Does this URL look like one of the outlet's article pages?"""
         if not self.owns(url):
             return False
-        if self.exclude_pattern and re.search(self.exclude_pattern, url):
+        if self.exclude_pattern and user_pattern(self.exclude_pattern).search(url):
             return False
-        return not self.article_pattern or re.search(self.article_pattern, url) is not None
+        pattern = self.article_pattern
+        return not pattern or user_pattern(pattern).search(url) is not None
 
 
-def _tuple(table: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    value = table.get(key, ())
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value)
+@lru_cache(maxsize=256)
+def _domain_parts(domain: str) -> tuple[str, int | None]:
+    """`example.com` -> (example.com, None); `127.0.0.1:8080` and `[::1]:8080` with the port."""
+    if domain.count(":") > 1 and not domain.startswith("["):
+        return domain, None  # a bare IPv6 address
+    try:
+        parts = urlsplit(f"//{domain}")
+        return parts.hostname or domain, parts.port
+    except ValueError:
+        return domain, None
 
 
-def _hints(table: Mapping[str, Any]) -> ExtractionHints:
+def web_url_problem(url: str) -> str | None:
+    """Why `url` is no URL akhbar may fetch (None: an http(s) URL with a host and valid port)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is the check: it raises past 65535
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if parts.scheme.lower() not in WEB_SCHEMES:
+        return "not an http(s) URL"
+    if not parts.hostname:
+        return "not a URL with a host"
+    return None
+
+
+class _Table:
+    """One TOML table read with type checks: a wrong type is an OutletError naming the key."""
+
+    def __init__(self, data: object, where: str) -> None:
+        if not isinstance(data, Mapping):
+            raise OutletError(f"{where} must be a table, not {_type_name(data)}")
+        self.data, self.where = data, where
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str):
+            raise OutletError(f"{self.where}: {key!r} must be a string, not {_type_name(value)}")
+        return value
+
+    def optional(self, key: str) -> str | None:
+        return self.text(key) if key in self.data else None
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key, ())
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise OutletError(f"{self.where}: {key!r} must be a list of strings")
+        return tuple(value)
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            raise OutletError(f"{self.where}: {key!r} must be true or false")
+        return value
+
+    def table(self, key: str) -> _Table:
+        return _Table(self.data.get(key, {}), f"{self.where}: [{key}]")
+
+    def urls(self, key: str) -> tuple[str, ...]:
+        urls = self.texts(key)
+        for url in urls:
+            problem = web_url_problem(url)
+            if problem:
+                raise OutletError(f"{self.where}: {key} {url!r} is {problem}")
+        return urls
+
+
+def _type_name(value: object) -> str:
+    return {str: "a string", int: "a number", float: "a number", bool: "true/false",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)  # fmt: skip
+
+
+def _hints(table: _Table) -> ExtractionHints:
     return ExtractionHints(
-        body=table.get("body"),
-        title=table.get("title"),
-        date=table.get("date"),
-        drop=_tuple(table, "drop"),
-        boilerplate=_tuple(table, "boilerplate"),
-        cut_after=_tuple(table, "cut_after"),
-        source_line=table.get("source_line"),
-        source_link=table.get("source_link"),
+        body=table.optional("body"),
+        title=table.optional("title"),
+        date=table.optional("date"),
+        drop=table.texts("drop"),
+        boilerplate=table.texts("boilerplate"),
+        cut_after=table.texts("cut_after"),
+        source_line=table.optional("source_line"),
+        source_link=table.optional("source_link"),
     )
 
 
-def _check_patterns(name: str, *patterns: str) -> None:
+def _check_patterns(where: str, *patterns: str) -> None:
     for pattern in patterns:
         try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise OutletError(
-                f"outlet {name!r}: bad regular expression {pattern!r}: {exc}"
-            ) from exc
+            user_pattern(pattern)
+        except regex.error as exc:
+            raise OutletError(f"{where}: bad regular expression {pattern!r}: {exc}") from exc
 
 
 def outlet_from_table(table: Mapping[str, Any], source: str = "<table>") -> Outlet:
     """Build an Outlet from one `[[outlet]]` table, with errors that name the file and key."""
+    raw = _Table(table, f"{source}: an [[outlet]]")
     for key in ("name", "home"):
-        if not table.get(key):
+        if not raw.text(key):
             raise OutletError(f"{source}: an [[outlet]] has no {key!r}")
-    name, home = str(table["name"]), str(table["home"])
-    if not urlsplit(home).scheme.startswith("http"):
-        raise OutletError(f"{source}: outlet {name!r}: home {home!r} is not an http(s) URL")
-    hints = _hints(table.get("extraction", {}))
-    _check_patterns(name, table.get("article_pattern", ""), table.get("exclude_pattern", ""))
-    _check_patterns(name, *hints.boilerplate, *hints.cut_after)
-    evidence_table = dict(table.get("evidence", {}))
-    sources = _tuple(evidence_table, "sources")
-    evidence = {str(k): str(v) for k, v in evidence_table.items() if k != "sources"}
-    domains = _tuple(table, "domains") or (urlsplit(home).netloc.lower(),)
+    name = raw.text("name")
+    values = _Table(table, f"{source}: outlet {name!r}")
+    home = values.urls("home")[0]
+    hints = _hints(values.table("extraction"))
+    _check_patterns(values.where, values.text("article_pattern"), values.text("exclude_pattern"))
+    _check_patterns(values.where, *hints.boilerplate, *hints.cut_after)
+    evidence_table = values.table("evidence")
+    evidence = {str(k): str(v) for k, v in evidence_table.data.items() if k != "sources"}
+    domains = values.texts("domains") or (urlsplit(home).netloc.lower(),)
     return Outlet(
         name=name,
-        title=str(table.get("title", name)),
+        title=values.text("title", name),
         home=home,
-        languages=_tuple(table, "languages"),
+        languages=values.texts("languages"),
         domains=tuple(d.lower() for d in domains),
-        feeds=_tuple(table, "feeds"),
-        sitemaps=_tuple(table, "sitemaps"),
-        listings=_tuple(table, "listings"),
-        article_pattern=str(table.get("article_pattern", "")),
-        exclude_pattern=str(table.get("exclude_pattern", "")),
-        aggregator=bool(table.get("aggregator", False)),
-        country=str(table.get("country", "MA")),
+        feeds=values.urls("feeds"),
+        sitemaps=values.urls("sitemaps"),
+        listings=values.urls("listings"),
+        article_pattern=values.text("article_pattern"),
+        exclude_pattern=values.text("exclude_pattern"),
+        aggregator=values.flag("aggregator"),
+        country=values.text("country", "MA"),
         hints=hints,
         evidence=evidence,
-        notes=str(table.get("notes", "")),
-        sources=sources,
+        notes=values.text("notes"),
+        sources=evidence_table.texts("sources"),
     )
 
 
@@ -152,6 +236,10 @@ def load_file(path: Path) -> list[Outlet]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise OutletError(f"outlet file not found: {path}") from exc
+    except IsADirectoryError as exc:
+        raise OutletError(f"{path} is a folder: give an outlet TOML file") from exc
+    except OSError as exc:
+        raise OutletError(f"cannot read outlet file {path}: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise OutletError(f"{path}: not valid TOML: {exc}") from exc
     tables = data.get("outlet", [])
@@ -187,17 +275,21 @@ def adhoc_outlet(
     urls = [*feeds, *sitemaps, *listings]
     if not urls:
         raise OutletError("an ad-hoc crawl needs --feed, --sitemap or --start")
+    for url in urls:
+        problem = web_url_problem(url)
+        if problem:
+            raise OutletError(f"{problem}: {url!r}")
     parts = urlsplit(urls[0])
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise OutletError(f"not an http(s) URL: {urls[0]!r}")
-    host = parts.netloc.lower()
-    bare = host.split(":", 1)[0].removeprefix("www.")
+    hostname = parts.hostname or ""
+    host = f"[{hostname}]" if ":" in hostname else hostname
+    netloc = f"{host}:{parts.port}" if parts.port is not None else host
+    bare = hostname.removeprefix("www.")
     return Outlet(
         name=bare,
         title=bare,
-        home=f"{parts.scheme}://{host}/",
+        home=f"{parts.scheme.lower()}://{netloc}/",
         languages=(),
-        domains=(host if ":" in host else bare,),
+        domains=(netloc if parts.port is not None else bare,),
         feeds=tuple(feeds),
         sitemaps=tuple(sitemaps),
         listings=tuple(listings),

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.extensions import outlet_counters
+from crawler.run.shutdown import BoundedShutdownProcess
 from crawler.scale import pool
 from crawler.spiders.news import NewsSpider
 
@@ -71,12 +71,13 @@ def crawl_settings(request: CrawlRequest) -> Settings:
     return settings
 
 
-def spider_arguments(request: CrawlRequest) -> dict[str, str]:
+def spider_arguments(request: CrawlRequest) -> dict[str, list[str]]:
+    """The spider's arguments as lists (`-a feed=a,b` splits on commas; a URL may hold one)."""
     arguments = {
-        "outlets": ",".join(request.outlets),
-        "feed": ",".join(request.feeds),
-        "sitemap": ",".join(request.sitemaps),
-        "start": ",".join(request.starts),
+        "outlets": list(request.outlets),
+        "feed": list(request.feeds),
+        "sitemap": list(request.sitemaps),
+        "start": list(request.starts),
     }
     return {k: v for k, v in arguments.items() if v}
 
@@ -86,7 +87,7 @@ def run_crawl(request: CrawlRequest) -> CrawlReport:
     settings = crawl_settings(request)
     if settings.getdict("ITEM_PIPELINES").get("crawler.pipelines.ExtractionPipeline") is not None:
         pool.start_server()  # imports extraction while Scrapy sets up (~0.3 s of CPU)
-    process = CrawlerProcess(settings)
+    process = BoundedShutdownProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, **spider_arguments(request))
     # Everything set up so far (Scrapy, Twisted, numpy, the registry) lives as long as the
@@ -100,8 +101,10 @@ def run_crawl(request: CrawlRequest) -> CrawlReport:
     names = sorted(getattr(spider, "outlets", {}))
     summaries = [OutletSummary(n, *outlet_counters(stats, n)) for n in names]
     failed = [n for n in str(stats.get("akhbar/failed_outlets", "")).split(",") if n]
+    # no status: the crawl broke, or a shutdown was forced past its deadline
+    stopped = "interrupted" if process.shutdown_requested else "failed"
     return CrawlReport(
-        status=str(stats.get("akhbar/run_status", "failed")),
+        status=str(stats.get("akhbar/run_status", stopped)),
         run_id=stats.get("akhbar/run_id"),
         outlets=summaries,
         failed_outlets=failed,

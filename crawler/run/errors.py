@@ -2,7 +2,8 @@
 
 Kinds: `http_<status>`, `blocked_<vendor>`, `timeout`, `dns`, `connection_refused`,
 `connection_lost`, `truncated`, `too_large`, `robots_denied`, `redirect_loop`,
-`offsite_redirect`, or the exception's class name, lower-cased, for anything unforeseen.
+`offsite_redirect`, `unsupported_scheme`, or the exception's class name, lower-cased, for
+anything unforeseen.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from scrapy.exceptions import (
     DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
+    NotSupported,
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -32,6 +34,7 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from crawler.discovery.blocking import detect_block
 
 _KINDS: tuple[tuple[type[BaseException], str], ...] = (
+    (NotSupported, "unsupported_scheme"),  # file:, ftp:, data:, s3: (their handlers are off)
     (DNSLookupError, "dns"),
     (CannotResolveHostError, "dns"),
     (DownloadTimeoutError, "timeout"),
@@ -94,4 +97,10 @@ def is_transient(kind: str) -> bool:
     if kind.startswith("http_"):
         status = kind.removeprefix("http_")
         return status.isdigit() and (int(status) >= 500 or int(status) in (408, 429))
-    return kind not in {"robots_denied", "redirect_loop", "offsite_redirect", "too_large"}
+    return kind not in {
+        "robots_denied",
+        "redirect_loop",
+        "offsite_redirect",
+        "too_large",
+        "unsupported_scheme",
+    }

@@ -19,7 +19,7 @@ MIN_PAGES = 4  # fewer article pages than this in a run: too few to judge rates
 @dataclass(frozen=True)
 class Finding:
     outlet: str
-    problem: str  # a short slug: blocked, unreachable, stalled, refusals, no-dates, no-titles
+    problem: str  # a short slug: blocked, unreachable, stalled, refusals, no-dates, ...
     detail: str
 
 
@@ -49,6 +49,16 @@ def refusal_rate(run: OutletRunRecord) -> float:
 def rule_blocked(runs: Sequence[OutletRunRecord]) -> str | None:
     kinds = sorted(k for k in runs[0].errors if k.startswith("blocked"))
     return f"the outlet blocks our requests ({', '.join(kinds)})" if kinds else None
+
+
+def rule_not_stored(runs: Sequence[OutletRunRecord]) -> str | None:
+    lost = int(runs[0].errors.get("archive_write_failed", 0))
+    if not lost:
+        return None
+    return (
+        f"{lost} articles of the last run could not be written to the archive (disk full? "
+        "locked or damaged file?); they are fetched again next run"
+    )
 
 
 def rule_unreachable(runs: Sequence[OutletRunRecord]) -> str | None:
@@ -93,6 +103,7 @@ def _lost(field: str, label: str) -> Callable[[Sequence[OutletRunRecord]], str |
 
 
 RULES: dict[str, Callable[[Sequence[OutletRunRecord]], str | None]] = {
+    "not-stored": rule_not_stored,
     "blocked": rule_blocked,
     "unreachable": rule_unreachable,
     "stalled": rule_stalled,

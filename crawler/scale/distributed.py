@@ -95,6 +95,15 @@ def configure(settings: Settings) -> None:
     warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
 
 
+def redis_url_problem(url: str) -> str | None:
+    """Why redis-py would refuse `url` (None: a redis://, rediss:// or unix:// URL it reads)."""
+    try:
+        redis.connection.parse_url(url)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=30)
 

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
 
-from crawler.scale.worker import EXTRACTION_MODULES, warm_up
+from crawler.scale.worker import EXTRACTION_MODULES, Budget, start_worker
 
 PRELOAD = ["crawler.scale.worker", *EXTRACTION_MODULES]
 
@@ -32,14 +32,25 @@ def start_server() -> None:
     forkserver.ensure_running()
 
 
-def extraction_pool(workers: int, watch_pid: int | None = None) -> ProcessPoolExecutor:
+def extraction_pool(
+    workers: int, watch_pid: int | None = None, budget: Budget | None = None
+) -> ProcessPoolExecutor:
     """A pool of `workers` extraction processes, all started now (the executor would start one
     per submitted task): their warm-up (~0.4 s of CPU each) overlaps the reading of robots.txt,
-    feeds and sitemaps instead of delaying the first articles. With `watch_pid`, a worker exits
-    when that process is gone (a crawl killed with kill -9)."""
+    feeds and sitemaps instead of delaying the first articles. Workers end with this process
+    (kill -9 included; `watch_pid` is checked once more at start), and hold each page to
+    `budget` (crawler/scale/worker.py)."""
     pool = ProcessPoolExecutor(
-        workers, mp_context=_context(), initializer=warm_up, initargs=(watch_pid,)
+        workers, mp_context=_context(), initializer=start_worker, initargs=(watch_pid, budget)
     )
     for _ in range(workers):
         pool.submit(os.getpid)
     return pool
+
+
+def kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's worker processes now, whatever they are doing (their pages fail with
+    BrokenProcessPool). Python 3.14 has `terminate_workers()`; before it, `_processes`."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.kill()

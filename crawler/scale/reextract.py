@@ -19,6 +19,7 @@ import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from crawler.items import Extraction
 from crawler.outlets import Outlet, adhoc_outlet
 from crawler.scale.pool import extraction_pool
 from crawler.scale.warc import ReadCounts, StoredResponse, WarcDamaged, read_responses, warc_files
-from crawler.scale.worker import extract_page
+from crawler.scale.worker import WORKER_DIED, extract_page
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,9 @@ def crawled_outlet(stored: StoredResponse, registry: Mapping[str, Outlet]) -> Ou
 def _result(job: PageJob, future: Future[Extraction]) -> tuple[PageJob, Extraction]:
     try:
         return job, future.result()
+    except BrokenProcessPool:  # a worker was ended (over its CPU budget, out of memory)
+        logger.warning("an extraction worker died while %s waited", job.url)
+        return job, Extraction(None, WORKER_DIED)
     except Exception as exc:  # one malformed page must never stop the run: counted as refused
         logger.warning("extraction failed on %s: %r", job.url, exc)
         return job, Extraction(None, "extraction-failed")
@@ -112,18 +116,27 @@ def _result(job: PageJob, future: Future[Extraction]) -> tuple[PageJob, Extracti
 
 def extractions(jobs: Iterable[PageJob], workers: int = 0) -> Iterator[tuple[PageJob, Extraction]]:
     """Extract jobs in worker processes; results in input order, at most a few per worker
-    held in memory at once."""
+    held in memory at once. A pool whose worker died is replaced for the jobs that follow."""
     workers = workers or os.cpu_count() or 1
     window = workers * 4
-    with extraction_pool(workers) as pool:
+    pool = extraction_pool(workers)
+    try:
         pending: deque[tuple[PageJob, Future[Extraction]]] = deque()
         for job in jobs:
-            future = pool.submit(extract_page, job.body, job.content_type, job.url, job.outlet)
+            args = (job.body, job.content_type, job.url, job.outlet)
+            try:
+                future = pool.submit(extract_page, *args)
+            except BrokenProcessPool:
+                pool.shutdown(wait=False)
+                pool = extraction_pool(workers)
+                future = pool.submit(extract_page, *args)
             pending.append((job, future))
             if len(pending) >= window:
                 yield _result(*pending.popleft())
         while pending:
             yield _result(*pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- into the archive -------------------------------------------------------------------------

@@ -8,44 +8,91 @@ The crawl process imports this module too (it submits `extract_page` to the pool
 `Extraction` results), but never runs extraction: trafilatura and langdetect (~0.2 s of CPU and
 ~20 MB at start-up) are imported by the functions below, which only workers call. The pool's
 fork server preloads them (crawler/scale/pool.py), so a worker's call finds them loaded.
+
+Every page has a budget (`Budget`, from EXTRACT_TIMEOUT and EXTRACT_MAX_MARKUP): a page with more
+markup than the size budget is refused unparsed (`too-much-markup`: 500,000 tags took 64 s and
+1 GB), one that uses up the CPU budget is abandoned (`extraction-timeout`); see
+crawler/scale/limits.py for how the time limit holds even inside C code.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
-import os
-import threading
+import re
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from w3lib.encoding import html_to_unicode
 
+from archive.models import Article
 from crawler.extract.charset import page_encoding
 from crawler.items import Extraction
 from crawler.outlets import Outlet
+from crawler.scale.limits import OverBudget, cpu_budget, worker_process_setup
 
 # Imported by the fork server before it forks any worker (crawler/scale/pool.py).
 EXTRACTION_MODULES = ["crawler.extract.article", "crawler.extract.language"]
+OVER_TIME = "extraction-timeout"  # the refusal of a page that used up its CPU budget
+OVER_SIZE = "too-much-markup"
+WORKER_DIED = "worker-died"  # a page that killed its worker (CPU backstop, memory) twice
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls but \t and \n
+_HTML_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # C0, C1 but \t \n \f \r
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one page may cost a worker: CPU seconds, and tags (`<` in the bytes: real news
+    pages have ~1,500, the largest of 700 benchmark pages 8,400)."""
+
+    cpu_seconds: float = 20.0
+    max_markup: int = 100_000
+
+
+_budget = Budget()  # this worker's, set by warm_up
 
 
 def decode_html(body: bytes, encoding: str | None) -> str:
-    """The page as text: the HTTP/declared encoding when known, else sniffed from the body."""
+    """The page as text: the HTTP/declared encoding when known, else sniffed from the body;
+    without control characters (no HTML may hold them, and libxml2 drops the rest of a page
+    at the first one: a title with an escape sequence cost the whole article)."""
+    text = None
     if encoding:
-        try:
-            return body.decode(encoding, errors="replace")
-        except LookupError:
-            pass
-    _, text = html_to_unicode(None, body)
-    return text
+        with contextlib.suppress(LookupError):  # an unknown name: sniffed below
+            text = body.decode(encoding, errors="replace")
+    if text is None:
+        _, text = html_to_unicode(None, body)
+    return _HTML_CONTROL.sub("", text)
 
 
 def extract_page(body: bytes, content_type: str | None, url: str, outlet: Outlet) -> Extraction:
     """Extraction of one fetched page (its bytes and Content-Type header), in a worker process."""
     from crawler.extract.article import extract  # loaded once per worker; see the module docstring
 
+    if body.count(b"<") > _budget.max_markup:
+        return Extraction(None, OVER_SIZE)
     started = time.process_time()
-    extraction = extract(decode_html(body, page_encoding(body, content_type)), url, outlet)
-    return replace(extraction, cpu_ms=(time.process_time() - started) * 1000)
+    try:
+        with cpu_budget(_budget.cpu_seconds):
+            extraction = extract(decode_html(body, page_encoding(body, content_type)), url, outlet)
+    except OverBudget:
+        extraction = Extraction(None, OVER_TIME)
+    article = extraction.article and without_controls(extraction.article)
+    return replace(extraction, article=article, cpu_ms=(time.process_time() - started) * 1000)
+
+
+def without_controls(article: Article) -> Article:
+    """The article with control characters (a page's stray \x1b, \x07...) taken out of its
+    text fields: they would reach terminals, CSV files and search results as they are."""
+    return replace(
+        article,
+        title=article.title and _CONTROL.sub("", article.title),
+        text=_CONTROL.sub("", article.text),
+        description=article.description and _CONTROL.sub("", article.description),
+        section=article.section and _CONTROL.sub("", article.section),
+        authors=tuple(_CONTROL.sub("", a) for a in article.authors),
+        tags=tuple(_CONTROL.sub("", t) for t in article.tags),
+    )
 
 
 WARM_UP_PAGE = (
@@ -56,26 +103,19 @@ WARM_UP_PAGE = (
 )
 
 
-def _exit_when_gone(crawl_pid: int, every: float = 1.0) -> None:
-    """A worker of a crawl killed with kill -9 would wait on its task queue forever."""
-    while True:
-        time.sleep(every)
-        try:
-            os.kill(crawl_pid, 0)
-        except ProcessLookupError:
-            os._exit(0)
-        except PermissionError:  # the pid was reused by another user's process
-            os._exit(0)
+def start_worker(crawl_pid: int | None = None, budget: Budget | None = None) -> None:
+    """The pool's initializer: end with the crawl (crawler/scale/limits.py), take the page
+    budget, warm up."""
+    global _budget
+    worker_process_setup(crawl_pid)
+    _budget = budget or Budget()
+    warm_up()
 
 
-def warm_up(crawl_pid: int | None = None) -> None:
-    """Worker initializer: end with the crawl, and load extraction's and language detection's
-    models once, so the first page a worker gets costs what any page costs (a page refused
-    before language detection would leave langdetect's profiles, ~1 s to load, for the first
-    real article)."""
-    if crawl_pid is not None:
-        watchdog = threading.Thread(target=_exit_when_gone, args=(crawl_pid,), daemon=True)
-        watchdog.start()
+def warm_up() -> None:
+    """Load extraction's and language detection's models once, so the first page a worker
+    gets costs what any page costs (a page refused before language detection would leave
+    langdetect's profiles, ~1 s to load, for the first real article)."""
     from crawler.extract.article import extract  # see the module docstring
     from crawler.extract.language import detect_language
 

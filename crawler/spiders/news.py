@@ -52,6 +52,10 @@ class NewsSpider(Spider):
         self.max_listing_pages = 5
         self.max_articles = 0
         self.skip_older_than = ""
+        self.max_url_length = 2083
+        self.max_sitemap_depth = 3
+        self.max_sitemaps = 2000
+        self.sitemap_counts: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -79,6 +83,9 @@ class NewsSpider(Spider):
         spider.max_articles = settings.getint("OUTLET_MAX_ARTICLES")
         spider.skip_older_than = settings.get("SITEMAP_SKIP_OLDER_THAN") or ""
         spider.max_xml_bytes = settings.getint("DOWNLOAD_MAXSIZE") or discovery.MAX_XML_BYTES
+        spider.max_url_length = settings.getint("URLLENGTH_LIMIT") or spider.max_url_length
+        spider.max_sitemap_depth = settings.getint("SITEMAP_MAX_DEPTH")
+        spider.max_sitemaps = settings.getint("SITEMAP_MAX_DOCUMENTS")
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -131,17 +138,39 @@ class NewsSpider(Spider):
             self._count(outlet, "errors/bad_sitemap")
             self.logger.warning("Ignoring invalid sitemap %s", response.url)
         elif sitemap.kind == "sitemapindex":
-            for entry in sitemap.entries:
-                if self._unchanged_since_last_run(entry.lastmod):
-                    self._count(outlet, "sitemaps_unchanged")
-                elif outlet.owns(entry.url):
-                    yield self._request(
-                        entry.url, outlet, "sitemap", self.parse_sitemap, lastmod=entry.lastmod
-                    )
+            yield from self._sub_sitemaps(outlet, sitemap.entries, response.meta)
         else:
             links = [e.url for e in sitemap.entries]
             self._count(outlet, "sitemap_links", len(links))
             yield from self._article_requests(outlet, links, trusted=True)
+
+    def _sub_sitemaps(
+        self, outlet: Outlet, entries: Iterable[discovery.SitemapEntry], meta: dict[str, Any]
+    ) -> Iterator[Request]:
+        """The sitemaps an index lists, within SITEMAP_MAX_DEPTH levels below the outlet's own
+        and SITEMAP_MAX_DOCUMENTS per outlet and run (a chained or endless index ends there)."""
+        depth = meta.get("sitemap_depth", 0) + 1
+        if depth > self.max_sitemap_depth:
+            self._count(outlet, "sitemaps_too_deep")
+            self.logger.warning("%s: sitemap index nested too deep, not followed", outlet.name)
+            return
+        for entry in entries:
+            if self._unchanged_since_last_run(entry.lastmod):
+                self._count(outlet, "sitemaps_unchanged")
+            elif outlet.owns(entry.url):
+                if self.sitemap_counts.get(outlet.name, 0) >= self.max_sitemaps:
+                    self._count(outlet, "sitemaps_over_limit")
+                    self.capped.add(outlet.name)
+                    continue
+                self.sitemap_counts[outlet.name] = self.sitemap_counts.get(outlet.name, 0) + 1
+                yield self._request(
+                    entry.url,
+                    outlet,
+                    "sitemap",
+                    self.parse_sitemap,
+                    lastmod=entry.lastmod,
+                    sitemap_depth=depth,
+                )
 
     def _count_xml_problems(self, outlet: Outlet, body: bytes) -> None:
         for problem in discovery.xml_problems(body):
@@ -176,7 +205,9 @@ class NewsSpider(Spider):
         if outlet.name in self.blocked:
             return
         for link in links:
-            url = canonical_url(link)
+            url = self._canonical(outlet, link)
+            if url is None:
+                continue
             if not self._is_article(outlet, url, trusted=trusted):
                 if not outlet.owns(url):
                     self._count(outlet, "links_offsite")
@@ -187,6 +218,18 @@ class NewsSpider(Spider):
                 return
             self.article_counts[outlet.name] = count + 1
             yield self._request(url, outlet, "article", self.parse_article)
+
+    def _canonical(self, outlet: Outlet, link: str) -> str | None:
+        """The link's canonical URL; None, counted, for one that cannot be fetched (longer than
+        URLLENGTH_LIMIT, or not parseable: `http://[::1`)."""
+        if len(link) > self.max_url_length:
+            self._count(outlet, "links_too_long")
+            return None
+        try:
+            return canonical_url(link)
+        except ValueError:
+            self._count(outlet, "links_invalid")
+            return None
 
     def _is_article(self, outlet: Outlet, url: str, *, trusted: bool) -> bool:
         if not outlet.owns(url):

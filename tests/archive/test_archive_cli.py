@@ -30,7 +30,7 @@ def run(*args: str) -> click.testing.Result:
 
 
 def test_commands_are_exposed_for_the_akhbar_cli() -> None:
-    assert [c.name for c in ARCHIVE_COMMANDS] == ["stats", "export", "serve", "search"]
+    assert [c.name for c in ARCHIVE_COMMANDS] == ["stats", "export", "serve", "search", "backup"]
     for command in ARCHIVE_COMMANDS:
         assert any(p.name == "archive_path" for p in command.params)
 

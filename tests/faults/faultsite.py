@@ -127,11 +127,14 @@ class FaultSite:
         class Handler(_Handler):
             owner = site
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._serve(Handler)
+        return self
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-        return self
 
     def stop(self) -> None:
         self.server.shutdown()
