@@ -11,21 +11,27 @@ from archive.models import Article
 
 
 class AddOutcome(enum.Enum):
-    """What `Archive.add` did with an article."""
+    """What `Archive.add` did with an article, for the outlet that fetched it."""
 
-    NEW = "new"
+    NEW = "new"  # a new article; or one this outlet's original took over from a copy
     DUPLICATE = "duplicate"  # same content hash already stored; the URL is recorded against it
     REVISED = "revised"  # a known URL now serves a different text: a new, linked version
 
 
 @dataclass(frozen=True)
 class AddResult:
-    """The outcome of one add, the article's row id and its near-duplicate cluster."""
+    """The outcome of one add, the article's row id and its near-duplicate cluster.
+
+    `took_over_from` names the outlet that owned the row before this fetch's outlet took it (an
+    aggregator whose copy arrived first): a counter that counted that outlet's fetch as NEW
+    should count it as DUPLICATE, so that per-outlet counts do not depend on arrival order.
+    """
 
     outcome: AddOutcome
     article_id: int
     cluster_id: int | None = None
     revision_of: int | None = None
+    took_over_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class StoredArticle:
     language: str | None
     published: str | None
     content_hash: str
+    published_precision: str | None = None
     canonical_url: str | None = None
     original_outlet: str | None = None
     source_url: str | None = None

@@ -45,8 +45,10 @@ def test_lsh_state_survives_reopening(tmp_path: Path) -> None:
                 text=AI_TEXT + "\nLire aussi : la météo de demain.",
             )
         )
-    assert copy.cluster_id == original.article_id
     with Archive(path) as archive:
+        clusters = {row[0] for row in archive.conn.execute("SELECT cluster_id FROM articles")}
+        assert clusters == {copy.cluster_id}
+        assert original.article_id != copy.article_id
         buckets = archive.conn.execute("SELECT count(*) FROM minhash_buckets").fetchone()[0]
     assert buckets == 2 * neardup.lsh_parameters()["bands"]
 
@@ -74,6 +76,7 @@ def test_stories_view_names_the_first_outlet(filled: Archive) -> None:
     filled.add(
         article(
             url="https://le360.example/eau",
+            canonical_url="https://le360.example/eau",
             outlet="le360",
             text=WATER_TEXT + "\n(Avec MAP)",
             published="2025-03-02T08:00:00Z",
