@@ -34,6 +34,27 @@ class AddResult:
     took_over_from: str | None = None
 
 
+class OutcomeTally:
+    """Per-outlet outcome counts that do not depend on arrival order: when an original outlet
+    takes over a row whose copy this tally counted as NEW (or REVISED), that count moves to
+    DUPLICATE for the copy's outlet. Remembers the rows it counted as new, for one run."""
+
+    def __init__(self) -> None:
+        self._counted: dict[int, tuple[str, AddOutcome]] = {}
+
+    def count(self, outlet: str, result: AddResult) -> list[tuple[str, AddOutcome, int]]:
+        """The (outlet, outcome, +1 or -1) changes this result makes to the counts."""
+        changes = [(outlet, result.outcome, 1)]
+        before = self._counted.pop(result.article_id, None)
+        if result.took_over_from is not None and before and before[0] == result.took_over_from:
+            changes += [(before[0], before[1], -1), (before[0], AddOutcome.DUPLICATE, 1)]
+        if result.outcome is not AddOutcome.DUPLICATE:
+            self._counted[result.article_id] = (outlet, result.outcome)
+        elif before is not None:
+            self._counted[result.article_id] = before
+        return changes
+
+
 @dataclass(frozen=True)
 class StoredArticle:
     """An article as stored: the Article fields plus the archive's own columns."""

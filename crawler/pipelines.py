@@ -21,7 +21,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from archive.db import Archive
 from archive.ingest import Fetch
-from archive.records import AddResult
+from archive.records import AddResult, OutcomeTally
 from crawler.items import Extraction, PageItem
 from crawler.outlets import Outlet
 from crawler.scale.pool import extraction_pool
@@ -120,6 +120,7 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.writer: ThreadPoolExecutor | None = None
         self.writing = asyncio.Lock()
+        self.tally = OutcomeTally()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -165,14 +166,12 @@ class ArchivePipeline:
         async with self.writing:
             results = await asyncio.wrap_future(self.writer.submit(self.archive.add_many, fetches))
         for item, result in zip(batch, results, strict=True):
-            self._count(item.outlet, f"articles_{result.outcome.value}")
-        self._count_total(results)
+            self._count(item.outlet, result)
 
-    def _count(self, outlet: str, key: str) -> None:
+    def _count(self, outlet: str, result: AddResult) -> None:
+        """Per outlet and in total; an original taking over its copy's row moves the copy's
+        count to duplicates, so the counts do not depend on which arrived first."""
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"outlet/{outlet}/{key}")
-
-    def _count_total(self, results: list[AddResult]) -> None:
-        assert self.crawler.stats is not None
-        for result in results:
-            self.crawler.stats.inc_value(f"archive/{result.outcome.value}")
+        for name, outcome, change in self.tally.count(outlet, result):
+            self.crawler.stats.inc_value(f"outlet/{name}/articles_{outcome.value}", change)
+            self.crawler.stats.inc_value(f"archive/{outcome.value}", change)
