@@ -6,8 +6,9 @@ clustered "the first article and what came close to it". This pass, run once by 
 1. marks each URL's role: the URLs of a row stored from a copy (it names its source) are copies,
    and so is any URL of an outlet that stored such copies (an aggregator); the rest are originals
    until step 2 tells variants apart;
-2. re-decides every row served by more than one URL: owner, URL, date; versions relinked when the
-   owner changes (an original outlet taking over its article from an aggregator);
+2. re-decides every row served by more than one URL: owner, URL, date, first fetch; versions
+   relinked when the owner changes (an original outlet taking over its article from an
+   aggregator);
 3. merges clusters linked by a copy's source URL, and points every cluster at its representative.
 
 What the old archive never stored cannot come back here: a row the original takes over keeps the
@@ -78,6 +79,11 @@ def _mark_roles(conn: sqlite3.Connection) -> None:
 
 
 def _redecide(conn: sqlite3.Connection, article_id: int) -> bool:
+    conn.execute(  # the first fetch of any URL, not of the URL that happened to arrive first
+        "UPDATE articles SET first_seen_at = (SELECT min(first_seen_at) FROM article_urls "
+        "WHERE article_id = ?) WHERE id = ?",
+        (article_id, article_id),
+    )
     settled = attribution.settle(conn, article_id)
     owner = settled.owner
     if settled.took_over_from is None and owner.url == settled.url_before:
