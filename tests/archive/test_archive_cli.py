@@ -58,7 +58,7 @@ def test_export_with_card(archive_file: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         f"exported 3 articles to {out} (jsonl)",
-        "by outlet: lematin 1, aggregator 1, h24 1",
+        "by outlet: aggregator 1, h24 1, lematin 1",
         "by language: fr 3",
         f"corpus card: {out.with_name('corpus.card.md')}",
     ]
