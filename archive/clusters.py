@@ -56,6 +56,9 @@ def source_links(conn: sqlite3.Connection, article: Article, article_id: int) ->
 def join(conn: sqlite3.Connection, article_id: int, linked: Iterable[int]) -> int:
     """Merge the row's cluster with the clusters of `linked` rows; returns the cluster id."""
     ids = sorted({article_id, *linked})
+    if ids == [article_id]:
+        row = conn.execute("SELECT cluster_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return int(row[0] or article_id)
     marks = ", ".join("?" * len(ids))
     clusters = {
         row[0]

@@ -79,7 +79,7 @@ def _new_text(conn: sqlite3.Connection, fetch: Fetch, seen_at: str, digest: str)
     conn.execute("UPDATE articles SET cluster_id = id WHERE id = ?", (article_id,))
     if sig is not None:
         neardup.index_signature(conn, article_id, sig)
-    record_url(conn, article_id, fetch, seen_at)
+    record_url(conn, article_id, fetch, seen_at, new=True)
     others = versions.place(conn, article_id, article.outlet, _keys(article), seen_at)
     linked = similar | set(others) | clusters.source_links(conn, article, article_id)
     cluster_id = clusters.join(conn, article_id, linked)
@@ -147,17 +147,24 @@ def _article_values(fetch: Fetch, seen_at: str, digest: str) -> dict[str, Any]:
     }
 
 
-def record_url(conn: sqlite3.Connection, article_id: int, fetch: Fetch, seen_at: str) -> bool:
+def record_url(
+    conn: sqlite3.Connection, article_id: int, fetch: Fetch, seen_at: str, new: bool = False
+) -> bool:
     """Insert the (URL, article) claim, or merge this fetch into it: the newest fetch (by time,
     not by arrival) gives status, canonical URL, date and WARC record; the first fetch stays the
-    first. True when the claim is new or now starts earlier (versions may need relinking)."""
+    first. True when the claim is new or now starts earlier (versions may need relinking).
+    `new`: the row was just inserted, so it has no claim yet."""
     article, warc = fetch.article, fetch.warc
-    old = conn.execute(
-        "SELECT first_seen_at, last_seen_at, published, canonical_url, source_url, role, "
-        "warc_filename, warc_offset, warc_length, warc_record_id "
-        "FROM article_urls WHERE url = ? AND article_id = ?",
-        (article.url, article_id),
-    ).fetchone()
+    old = (
+        None
+        if new
+        else conn.execute(
+            "SELECT first_seen_at, last_seen_at, published, canonical_url, source_url, role, "
+            "warc_filename, warc_offset, warc_length, warc_record_id "
+            "FROM article_urls WHERE url = ? AND article_id = ?",
+            (article.url, article_id),
+        ).fetchone()
+    )
     copied = attribution.is_copy(article)
     claim = {
         "canonical_url": article.canonical_url,
