@@ -41,8 +41,10 @@ METADATA_COLUMNS = (
     "original_outlet",
     "source_url",
 )
-_ROW_COLUMNS = ("outlet", "url", "canonical_url", "status", "published", "published_precision",
-                "published_month", "first_seen_at", *METADATA_COLUMNS)  # fmt: skip
+_ROW_COLUMNS = (
+    *("outlet", "url", "canonical_url", "status", "published", "published_precision"),
+    *("published_month", "first_seen_at", *METADATA_COLUMNS),
+)
 
 
 def names_a_source(url: str, original_outlet: str | None, source_url: str | None) -> bool:

@@ -19,28 +19,10 @@ from archive.records import AddOutcome, AddResult
 from archive.timeutil import more_precise, precision_name
 
 _ARTICLE_COLUMNS = (
-    "url",
-    "canonical_url",
-    "outlet",
-    "original_outlet",
-    "source_url",
-    "title",
-    "text",
-    "language",
-    "published",
-    "published_precision",
-    "published_month",
-    "authors",
-    "section",
-    "tags",
-    "image",
-    "description",
-    "extra",
-    "content_hash",
-    "word_count",
-    "status",
-    "first_seen_at",
-    "last_seen_at",
+    *("url", "canonical_url", "outlet", "text"),
+    *("published", "published_precision", "published_month"),
+    *attribution.METADATA_COLUMNS,
+    *("content_hash", "word_count", "status", "first_seen_at", "last_seen_at"),
 )
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
