@@ -93,11 +93,13 @@ def _known_text(conn: sqlite3.Connection, article_id: int, fetch: Fetch, seen_at
     cluster_id = clusters.join(conn, article_id, linked)
     if settled.changed or earlier:
         cluster_id = clusters.rerank(conn, cluster_id)
-    outcome = AddOutcome.DUPLICATE
-    if settled.took_over_from is not None:
-        outcome = AddOutcome.REVISED if len(group) > 1 else AddOutcome.NEW
-    return AddResult(outcome, article_id, cluster_id, _revision_of(conn, article_id),
-                     settled.took_over_from)  # fmt: skip
+    if settled.took_over_from is None or owner.outlet != article.outlet:
+        return AddResult(AddOutcome.DUPLICATE, article_id, cluster_id)
+    if len(group) > 1:  # the outlet already had another version of this article
+        revision_of = _revision_of(conn, article_id)
+        return AddResult(AddOutcome.REVISED, article_id, cluster_id, revision_of,
+                         settled.took_over_from)  # fmt: skip
+    return AddResult(AddOutcome.NEW, article_id, cluster_id, None, settled.took_over_from)
 
 
 def _keys(article: Article) -> set[str]:
