@@ -58,7 +58,7 @@ def write_card(archive: Archive, summary: ExportSummary, filters: Filters, path:
         f"- Stored texts: {versions}; latest versions: {latest}; revisions superseded: "
         f"{versions - latest}",
         f"- URL records: {url_rows}; articles served at more than one URL: {exact}",
-        f"- Near-duplicates: {near} latest articles joined an earlier article's cluster "
+        f"- Near-duplicates: {near} latest articles in a cluster another article represents "
         f"(MinHash {params['num_perm']} permutations over {params['shingle_words']}-word "
         f"shingles, LSH {params['bands']} bands x {params['rows']} rows, estimated Jaccard "
         f">= {params['threshold']})",

@@ -34,8 +34,9 @@ log = logging.getLogger(__name__)
 FORMATS = ("jsonl", "csv", "parquet", "txt")
 EXPORT_COLUMNS: tuple[str, ...] = (
     "id", "outlet", "url", "canonical_url", "original_outlet", "source_url", "title", "text",
-    "language", "published", "authors", "section", "tags", "image", "description",
-    "content_hash", "cluster_id", "revision_of", "word_count", "first_seen_at", "last_seen_at",
+    "language", "published", "published_precision", "authors", "section", "tags", "image",
+    "description", "content_hash", "cluster_id", "revision_of", "word_count", "first_seen_at",
+    "last_seen_at",
 )  # fmt: skip
 LIST_COLUMNS = ("authors", "tags")
 _PARQUET_BATCH = 1000

@@ -1,43 +1,28 @@
-"""Storing one fetched article: exact duplicate, revision of a known URL, or new (+ cluster)."""
+"""Storing one fetched article: a known text at one more URL, a new version of an article, or new.
+
+Nothing here depends on the order fetches arrive in: who owns a row is re-decided from every URL
+that served its text (`attribution`: the original outlet, not whichever copy came first),
+versions are ordered by when their URL served them (`versions`), clusters merge when linked
+(`clusters`). Outcomes count the same way: a row the original outlet takes over from a copy is
+NEW (or REVISED) for that outlet, and `AddResult.took_over_from` names the outlet that lost it.
+"""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from archive import neardup
+from archive import attribution, clusters, neardup, versions
 from archive.models import Article, WarcRef
 from archive.records import AddOutcome, AddResult
-from archive.timeutil import more_precise
+from archive.timeutil import more_precise, precision_name
 
 _ARTICLE_COLUMNS = (
-    "url",
-    "canonical_url",
-    "outlet",
-    "original_outlet",
-    "source_url",
-    "title",
-    "text",
-    "language",
-    "published",
-    "published_month",
-    "authors",
-    "section",
-    "tags",
-    "image",
-    "description",
-    "extra",
-    "content_hash",
-    "word_count",
-    "status",
-    "first_seen_at",
-    "last_seen_at",
-    "revision_of",
-    "cluster_id",
-    "near_duplicate_of",
-    "similarity",
+    *("url", "canonical_url", "outlet", "text"),
+    *("published", "published_precision", "published_month"),
+    *attribution.METADATA_COLUMNS,
+    *("content_hash", "word_count", "status", "first_seen_at", "last_seen_at"),
 )
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
@@ -57,76 +42,73 @@ class Fetch:
 
 def store(conn: sqlite3.Connection, fetch: Fetch, seen_at: str) -> AddResult:
     """Store one fetch inside the caller's transaction."""
-    article = fetch.article
-    digest = article.content_hash
-    row = conn.execute(
-        "SELECT id, cluster_id, published FROM articles WHERE content_hash = ?", (digest,)
-    ).fetchone()
+    digest = fetch.article.content_hash
+    row = conn.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
     if row is not None:
-        conn.execute(
-            "UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE id = ?",
-            (seen_at, row[0]),
-        )
-        _refine_published(conn, row[0], row[2], article.published)
-        record_url(conn, row[0], fetch, seen_at)
-        return AddResult(AddOutcome.DUPLICATE, row[0], row[1])
-    previous = _previous_version(conn, article)
+        return _known_text(conn, row[0], fetch, seen_at)
+    return _new_text(conn, fetch, seen_at, digest)
+
+
+def _new_text(conn: sqlite3.Connection, fetch: Fetch, seen_at: str, digest: str) -> AddResult:
+    """A text never stored: a new row, a version of the outlet's article at that URL, or the
+    first article of a new one; linked into its cluster."""
+    article = fetch.article
     sig = neardup.signature(article.text)
-    match = neardup.find_match(conn, sig) if sig is not None and previous is None else None
-    cluster_id = previous[1] if previous else (match.cluster_id if match else None)
+    similar = {m.article_id for m in neardup.matches(conn, sig)} if sig is not None else set()
     values = _article_values(fetch, seen_at, digest)
-    values.update(
-        revision_of=previous[0] if previous else None,
-        cluster_id=cluster_id,
-        near_duplicate_of=match.article_id if match else None,
-        similarity=round(match.similarity, 4) if match else None,
-    )
-    article_id = int(
-        conn.execute(_INSERT_ARTICLE, [values[c] for c in _ARTICLE_COLUMNS]).lastrowid or 0
-    )
-    if cluster_id is None:
-        cluster_id = article_id
-        conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", (article_id, article_id))
+    cursor = conn.execute(_INSERT_ARTICLE, [values[c] for c in _ARTICLE_COLUMNS])
+    article_id = int(cursor.lastrowid or 0)
+    conn.execute("UPDATE articles SET cluster_id = id WHERE id = ?", (article_id,))
     if sig is not None:
         neardup.index_signature(conn, article_id, sig)
-    if previous:
-        conn.execute(
-            "UPDATE articles SET is_latest = 0, superseded_by = ? WHERE id = ?",
-            (article_id, previous[0]),
-        )
-    record_url(conn, article_id, fetch, seen_at)
-    outcome = AddOutcome.REVISED if previous else AddOutcome.NEW
-    return AddResult(outcome, article_id, cluster_id, previous[0] if previous else None)
+    record_url(conn, article_id, fetch, seen_at, new=True)
+    others = versions.place(conn, article_id, article.outlet, _keys(article), seen_at)
+    linked = similar | set(others) | clusters.source_links(conn, article, article_id)
+    cluster_id = clusters.join(conn, article_id, linked)
+    if not others:
+        return AddResult(AddOutcome.NEW, article_id, cluster_id)
+    return AddResult(AddOutcome.REVISED, article_id, cluster_id, _revision_of(conn, article_id))
 
 
-def _previous_version(conn: sqlite3.Connection, article: Article) -> tuple[int, int] | None:
-    """The latest stored version served at this URL (or its canonical URL) by the same outlet.
+def _known_text(conn: sqlite3.Connection, article_id: int, fetch: Fetch, seen_at: str) -> AddResult:
+    """A stored text at a URL: record the URL, then re-decide who owns the row (the original
+    outlet may be taking it over from a copy), its versions and its cluster."""
+    article = fetch.article
+    conn.execute(
+        "UPDATE articles SET first_seen_at = min(first_seen_at, ?), "
+        "last_seen_at = max(last_seen_at, ?) WHERE id = ?",
+        (seen_at, seen_at, article_id),
+    )
+    earlier = record_url(conn, article_id, fetch, seen_at)
+    settled = attribution.settle(conn, article_id, article, seen_at)
+    owner = settled.owner
+    moved = settled.took_over_from is not None or owner.url != settled.url_before
+    if moved:  # the previous owner's versions go on without this row
+        versions.relink(conn, settled.outlet_before, (settled.url_before, settled.canonical_before))
+    group: list[int] = []
+    if moved or (earlier and article.outlet == owner.outlet):
+        keys = {owner.url, owner.canonical_url, *_keys(article)}
+        group = [v.id for v in versions.relink(conn, owner.outlet, keys)]
+    linked = clusters.source_links(conn, article, article_id) | set(group)
+    cluster_id = clusters.join(conn, article_id, linked)
+    if settled.changed or earlier:
+        cluster_id = clusters.rerank(conn, cluster_id)
+    if settled.took_over_from is None or owner.outlet != article.outlet:
+        return AddResult(AddOutcome.DUPLICATE, article_id, cluster_id)
+    if len(group) > 1:  # the outlet already had another version of this article
+        revision_of = _revision_of(conn, article_id)
+        return AddResult(AddOutcome.REVISED, article_id, cluster_id, revision_of,
+                         settled.took_over_from)  # fmt: skip
+    return AddResult(AddOutcome.NEW, article_id, cluster_id, None, settled.took_over_from)
 
-    The unary `+` keeps SQLite from scanning the outlet index: the URL indexes are selective.
-    """
-    keys = list(dict.fromkeys(u for u in (article.url, article.canonical_url) if u))
-    marks = ", ".join("?" * len(keys))
-    row = conn.execute(
-        f"SELECT a.id, a.cluster_id FROM articles a WHERE a.id IN ("
-        f"SELECT article_id FROM article_urls WHERE url IN ({marks}) UNION "
-        f"SELECT article_id FROM article_urls WHERE canonical_url IN ({marks})) "
-        f"AND +a.is_latest = 1 AND +a.outlet = ? ORDER BY a.id DESC LIMIT 1",
-        [*keys, *keys, article.outlet],
-    ).fetchone()
-    return (row[0], row[1]) if row else None
+
+def _keys(article: Article) -> set[str]:
+    return {u for u in (article.url, article.canonical_url) if u}
 
 
-def _refine_published(
-    conn: sqlite3.Connection, article_id: int, stored: str | None, fetched: str | None
-) -> None:
-    """A copy that arrived first (an aggregator giving only the day) must not hide the time a
-    later copy of the same text gives: the row keeps the most precise value of the same moment,
-    whatever order the crawl fetched them in."""
-    if stored and fetched and more_precise(stored, fetched) != stored:
-        conn.execute(
-            "UPDATE articles SET published = ?, published_month = ? WHERE id = ?",
-            (fetched, fetched[:7], article_id),
-        )
+def _revision_of(conn: sqlite3.Connection, article_id: int) -> int | None:
+    row = conn.execute("SELECT revision_of FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
 
 
 def _article_values(fetch: Fetch, seen_at: str, digest: str) -> dict[str, Any]:
@@ -136,21 +118,11 @@ def _article_values(fetch: Fetch, seen_at: str, digest: str) -> dict[str, Any]:
         "url": article.url,
         "canonical_url": article.canonical_url,
         "outlet": article.outlet,
-        "original_outlet": article.original_outlet,
-        "source_url": article.source_url,
-        "title": article.title,
         "text": article.text,
-        "language": article.language,
         "published": article.published,
+        "published_precision": precision_name(article.published),
         "published_month": dated[:7],
-        "authors": json.dumps(list(article.authors), ensure_ascii=False),
-        "section": article.section,
-        "tags": json.dumps(list(article.tags), ensure_ascii=False),
-        "image": article.image,
-        "description": article.description,
-        "extra": json.dumps(article.extra, ensure_ascii=False, default=str)
-        if article.extra
-        else None,
+        **attribution.metadata_values(article),
         "content_hash": digest,
         "word_count": len(article.text.split()),
         "status": fetch.status,
@@ -159,33 +131,70 @@ def _article_values(fetch: Fetch, seen_at: str, digest: str) -> dict[str, Any]:
     }
 
 
-def record_url(conn: sqlite3.Connection, article_id: int, fetch: Fetch, seen_at: str) -> None:
-    """Insert the (URL, article) pair, or bump its last_seen_at, status and fetch count."""
+def record_url(
+    conn: sqlite3.Connection, article_id: int, fetch: Fetch, seen_at: str, new: bool = False
+) -> bool:
+    """Insert the (URL, article) claim, or merge this fetch into it: the newest fetch (by time,
+    not by arrival) gives status, canonical URL, date and WARC record; the first fetch stays the
+    first. True when the claim is new or now starts earlier (versions may need relinking).
+    `new`: the row was just inserted, so it has no claim yet."""
     article, warc = fetch.article, fetch.warc
-    conn.execute(
-        "INSERT INTO article_urls (url, article_id, outlet, canonical_url, status, published, "
-        "first_seen_at, last_seen_at, warc_filename, warc_offset, warc_length, warc_record_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (url, article_id) DO UPDATE SET "
-        "last_seen_at = max(last_seen_at, excluded.last_seen_at), status = excluded.status, "
-        "fetch_count = fetch_count + 1, "
-        "canonical_url = coalesce(excluded.canonical_url, canonical_url), "
-        "warc_filename = coalesce(excluded.warc_filename, warc_filename), "
-        "warc_offset = coalesce(excluded.warc_offset, warc_offset), "
-        "warc_length = coalesce(excluded.warc_length, warc_length), "
-        "warc_record_id = coalesce(excluded.warc_record_id, warc_record_id)",
-        (
-            article.url,
-            article_id,
-            article.outlet,
-            article.canonical_url,
-            fetch.status,
-            article.published,
-            seen_at,
-            seen_at,
-            warc.filename if warc else None,
-            warc.offset if warc else None,
-            warc.length if warc else None,
-            warc.record_id if warc else None,
-        ),
+    old = (
+        None
+        if new
+        else conn.execute(
+            "SELECT first_seen_at, last_seen_at, published, canonical_url, source_url, role, "
+            "warc_filename, warc_offset, warc_length, warc_record_id "
+            "FROM article_urls WHERE url = ? AND article_id = ?",
+            (article.url, article_id),
+        ).fetchone()
     )
+    copied = attribution.is_copy(article)
+    claim = {
+        "canonical_url": article.canonical_url,
+        "status": fetch.status,
+        "published": article.published,
+        "source_url": article.source_url if copied else None,
+        "role": attribution.COPY if copied else attribution.ORIGINAL,
+        "warc_filename": warc.filename if warc else None,
+        "warc_offset": warc.offset if warc else None,
+        "warc_length": warc.length if warc else None,
+        "warc_record_id": warc.record_id if warc else None,
+    }
+    if old is None:
+        claim.update(url=article.url, article_id=article_id, outlet=article.outlet,
+                     first_seen_at=seen_at, last_seen_at=seen_at,
+                     published_precision=precision_name(article.published))  # fmt: skip
+        names = ", ".join(claim)
+        conn.execute(f"INSERT INTO article_urls ({names}) VALUES ({', '.join('?' * len(claim))})",
+                     list(claim.values()))  # fmt: skip
+        return True
+    merged = _merge_claim(old, claim, newest=seen_at >= old[1])
+    merged.update(first_seen_at=min(old[0], seen_at), last_seen_at=max(old[1], seen_at))
+    assignments = ", ".join(f"{name} = ?" for name in merged)
+    conn.execute(
+        f"UPDATE article_urls SET {assignments}, fetch_count = fetch_count + 1 "
+        "WHERE url = ? AND article_id = ?",
+        [*merged.values(), article.url, article_id],
+    )
+    return seen_at < old[0]
+
+
+def _merge_claim(old: tuple[Any, ...], fetched: dict[str, Any], newest: bool) -> dict[str, Any]:
+    _, _, published, canonical, source, role, *warc = old
+    stored = {"published": published, "canonical_url": canonical, "source_url": source}
+    merged: dict[str, Any] = {}
+    for name, value in stored.items():
+        first, other = (fetched[name], value) if newest else (value, fetched[name])
+        merged[name] = first or other
+    if fetched["published"] and published:
+        pair = (fetched["published"], published)
+        merged["published"] = more_precise(*(pair if newest else pair[::-1]))
+    merged["published_precision"] = precision_name(merged["published"])
+    merged["role"] = attribution.COPY if attribution.COPY in (role, fetched["role"]) else role
+    if newest:
+        merged["status"] = fetched["status"]
+    warc_names = ("warc_filename", "warc_offset", "warc_length", "warc_record_id")
+    if fetched["warc_filename"] and (newest or not warc[0]):
+        merged.update((name, fetched[name]) for name in warc_names)
+    return merged

@@ -9,9 +9,8 @@ Instead of datasketch's in-memory tables, every band's key is a row of `minhash_
 signature a row of `article_minhashes`, so the index survives restarts, costs one indexed lookup
 per band at ingest, and is shared by every process writing the archive.
 
-A new article whose estimated Jaccard similarity (over its shingles) with an earlier article is at
-least `THRESHOLD` joins that article's cluster; otherwise it starts its own (cluster_id = its id).
-Clusters never merge afterwards: a cluster is "the first article and everything close to a member".
+Two articles whose estimated Jaccard similarity (over their shingles) is at least `THRESHOLD` are
+linked; `archive/clusters.py` turns the links into clusters.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 @dataclass(frozen=True)
 class Match:
-    """The closest earlier article: its id, cluster and estimated Jaccard similarity."""
+    """A close stored article: its id, cluster and estimated Jaccard similarity."""
 
     article_id: int
     cluster_id: int
@@ -112,8 +111,8 @@ def bucket_keys(sig: np.ndarray) -> list[int]:
     return keys
 
 
-def find_match(conn: sqlite3.Connection, sig: np.ndarray) -> Match | None:
-    """The most similar earlier article at or above THRESHOLD, if any."""
+def matches(conn: sqlite3.Connection, sig: np.ndarray) -> list[Match]:
+    """Every stored article at or above THRESHOLD among the LSH candidates."""
     keys = bucket_keys(sig)
     marks = ",".join("?" * len(keys))
     candidates = conn.execute(
@@ -123,12 +122,12 @@ def find_match(conn: sqlite3.Connection, sig: np.ndarray) -> Match | None:
         f"GROUP BY article_id ORDER BY count(*) DESC LIMIT {MAX_CANDIDATES})",
         keys,
     ).fetchall()
-    best: Match | None = None
+    found = []
     for article_id, blob, cluster_id in candidates:
         score = similarity(sig, np.frombuffer(blob, dtype=np.uint32))
-        if score >= THRESHOLD and (best is None or score > best.similarity):
-            best = Match(article_id, cluster_id or article_id, score)
-    return best
+        if score >= THRESHOLD:
+            found.append(Match(article_id, cluster_id or article_id, score))
+    return found
 
 
 def index_signature(conn: sqlite3.Connection, article_id: int, sig: np.ndarray) -> None:

@@ -11,21 +11,48 @@ from archive.models import Article
 
 
 class AddOutcome(enum.Enum):
-    """What `Archive.add` did with an article."""
+    """What `Archive.add` did with an article, for the outlet that fetched it."""
 
-    NEW = "new"
+    NEW = "new"  # a new article; or one this outlet's original took over from a copy
     DUPLICATE = "duplicate"  # same content hash already stored; the URL is recorded against it
     REVISED = "revised"  # a known URL now serves a different text: a new, linked version
 
 
 @dataclass(frozen=True)
 class AddResult:
-    """The outcome of one add, the article's row id and its near-duplicate cluster."""
+    """The outcome of one add, the article's row id and its near-duplicate cluster.
+
+    `took_over_from` names the outlet that owned the row before this fetch's outlet took it (an
+    aggregator whose copy arrived first): a counter that counted that outlet's fetch as NEW
+    should count it as DUPLICATE, so that per-outlet counts do not depend on arrival order.
+    """
 
     outcome: AddOutcome
     article_id: int
     cluster_id: int | None = None
     revision_of: int | None = None
+    took_over_from: str | None = None
+
+
+class OutcomeTally:
+    """Per-outlet outcome counts that do not depend on arrival order: when an original outlet
+    takes over a row whose copy this tally counted as NEW (or REVISED), that count moves to
+    DUPLICATE for the copy's outlet. Remembers the rows it counted as new, for one run."""
+
+    def __init__(self) -> None:
+        self._counted: dict[int, tuple[str, AddOutcome]] = {}
+
+    def count(self, outlet: str, result: AddResult) -> list[tuple[str, AddOutcome, int]]:
+        """The (outlet, outcome, +1 or -1) changes this result makes to the counts."""
+        changes = [(outlet, result.outcome, 1)]
+        before = self._counted.pop(result.article_id, None)
+        if result.took_over_from is not None and before and before[0] == result.took_over_from:
+            changes += [(before[0], before[1], -1), (before[0], AddOutcome.DUPLICATE, 1)]
+        if result.outcome is not AddOutcome.DUPLICATE:
+            self._counted[result.article_id] = (outlet, result.outcome)
+        elif before is not None:
+            self._counted[result.article_id] = before
+        return changes
 
 
 @dataclass(frozen=True)
@@ -40,6 +67,7 @@ class StoredArticle:
     language: str | None
     published: str | None
     content_hash: str
+    published_precision: str | None = None
     canonical_url: str | None = None
     original_outlet: str | None = None
     source_url: str | None = None

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from archive.discovery_state import create_table as create_discovery_state
 from archive.errors import ArchiveSchemaError
+from archive.reattribution import reattribute
 from archive.search import TOKENIZER, fold_select
 from archive.timeutil import utc_now
 
@@ -186,7 +187,7 @@ FROM articles
 WHERE is_latest = 1
 """
 
-STORIES_VIEW = """
+_STORIES_VIEW_V6 = """
 WITH seen AS (
     SELECT a.cluster_id, u.outlet, u.url, a.id AS article_id, a.title,
            datetime(coalesce(u.published, a.published, u.first_seen_at)) AS seen_at
@@ -214,7 +215,67 @@ HAVING count(DISTINCT outlet) > 1
 
 def _views(db: sqlite_utils.Database) -> None:
     db.create_view("latest_articles", LATEST_VIEW)
+    db.create_view("stories", _STORIES_VIEW_V6)
+
+
+# "Who had it first": the original outlets' URLs before any copy; dated before undated; a date
+# given only as a day ranks as its last second (never before a time given on that day).
+STORIES_VIEW = """
+WITH seen AS (
+    SELECT a.cluster_id, u.outlet, u.url, u.role, a.id AS article_id, a.title, u.first_seen_at,
+           coalesce(u.published, a.published) AS published,
+           CASE WHEN u.published IS NULL THEN a.published_precision
+                ELSE u.published_precision END AS precision
+    FROM article_urls u JOIN articles a ON a.id = u.article_id
+    WHERE a.cluster_id IS NOT NULL AND a.is_latest = 1
+), dated AS (
+    SELECT *,
+           CASE WHEN published IS NULL THEN datetime(first_seen_at)
+                WHEN precision = 'day' THEN datetime(published, '+1 day', '-1 second')
+                ELSE datetime(published) END AS sort_at,
+           CASE WHEN published IS NULL THEN datetime(first_seen_at)
+                WHEN precision = 'day' THEN substr(published, 1, 10)
+                ELSE datetime(published) END AS shown_at
+    FROM seen
+), ranked AS (
+    SELECT *,
+           row_number() OVER (
+               PARTITION BY cluster_id
+               ORDER BY role = 'copy', published IS NULL, sort_at, outlet, url) AS rank,
+           row_number() OVER (
+               PARTITION BY cluster_id
+               ORDER BY published IS NULL, sort_at DESC, outlet, url) AS rank_last
+    FROM dated
+)
+SELECT cluster_id,
+       count(DISTINCT outlet) AS outlets,
+       group_concat(DISTINCT outlet) AS outlet_list,
+       count(DISTINCT article_id) AS articles,
+       count(*) AS urls,
+       max(CASE WHEN rank = 1 THEN outlet END) AS first_outlet,
+       max(CASE WHEN rank = 1 THEN url END) AS first_url,
+       max(CASE WHEN rank = 1 THEN title END) AS title,
+       max(CASE WHEN rank = 1 THEN shown_at END) AS first_seen,
+       max(CASE WHEN rank_last = 1 THEN shown_at END) AS last_seen
+FROM (SELECT * FROM ranked ORDER BY cluster_id, rank)
+GROUP BY cluster_id
+HAVING count(DISTINCT outlet) > 1
+"""
+
+
+def _attribution(db: sqlite_utils.Database) -> None:
+    """Roles and date precision per URL; owners, versions and clusters re-decided
+    (`archive/reattribution.py`); the stories view compares like with like."""
+    db["articles"].add_column("published_precision", str)  # type: ignore[union-attr]
+    for column in ("role", "published_precision", "source_url"):
+        db["article_urls"].add_column(column, str)  # type: ignore[union-attr]
+    db.execute(
+        "CREATE INDEX idx_article_urls_source_url ON article_urls (source_url) "
+        "WHERE source_url IS NOT NULL"
+    )
+    db.execute("DROP VIEW stories")
     db.create_view("stories", STORIES_VIEW)
+    reattribute(db.conn)
 
 
 RUN_COUNTERS: tuple[str, ...] = (
@@ -235,6 +296,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("views", _views),
     ("discovery_state", create_discovery_state),
     ("articles_fts_arabic_folding", _fts_arabic_folding),
+    ("attribution", _attribution),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

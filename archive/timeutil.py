@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+PRECISIONS = ("day", "minute", "second")  # what `published_precision` holds
+UNDATED = "~"  # sorts after every date in `order_key`
 
 
 def utc_now() -> str:
@@ -35,3 +38,34 @@ def more_precise(first: str, other: str | None) -> str:
     else:
         same = local.replace(second=0, microsecond=0) == mine.replace(second=0, microsecond=0)
     return other if same else first
+
+
+def precision_name(iso: str | None) -> str | None:
+    """`day`, `minute` or `second`: how precise a stored date is (None when there is none).
+
+    A value at midnight sharp is read as the day alone, as extraction writes a day without a time.
+    """
+    if not iso:
+        return None
+    try:
+        return PRECISIONS[precision(iso)]
+    except ValueError:
+        return None
+
+
+def order_key(iso: str | None, level: str | None) -> str:
+    """A UTC instant that orders publication dates like with like: a day alone stands for its
+    last second (in its own offset), so it never comes before a time given on that same day.
+    Undated values sort last. The SQL twin is `datetime(published, '+1 day', '-1 second')`."""
+    if not iso:
+        return UNDATED
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return UNDATED
+    if level == "day":
+        moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        moment += timedelta(days=1, seconds=-1)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")

@@ -25,7 +25,7 @@ from twisted.internet.task import LoopingCall
 from archive.db import Archive
 from archive.errors import ArchiveBusy, ArchiveError
 from archive.ingest import Fetch
-from archive.records import AddResult
+from archive.records import AddResult, OutcomeTally
 from crawler.items import Extraction, PageItem
 from crawler.outlets import Outlet
 from crawler.run.shutdown import shutdown_overdue
@@ -206,6 +206,7 @@ class ArchivePipeline:
         self.timer: AsyncioLoopingCall | LoopingCall | None = None
         self.tasks: set[asyncio.Future[None]] = set()
         self.closing = False
+        self.tally = OutcomeTally()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -267,8 +268,7 @@ class ArchivePipeline:
         if results is None:
             return
         for item, result in zip(batch, results, strict=True):
-            self._count(item.outlet, f"articles_{result.outcome.value}")
-        self._count_total(results)
+            self._count(item.outlet, result)
 
     async def _write(self, batch: list[PageItem]) -> list[AddResult] | None:
         """The batch written (tried again while the file is locked), or None if it failed."""
@@ -295,7 +295,7 @@ class ArchivePipeline:
         assert self.crawler.stats is not None
         logger.error("%d articles could not be archived: %s", len(batch), error)
         for item in batch:
-            self._count(item.outlet, "errors/archive_write_failed")
+            self._count_key(f"outlet/{item.outlet}/errors/archive_write_failed")
         self.crawler.stats.inc_value("archive/write_failed", len(batch))
         self.crawler.stats.set_value("archive/write_error", str(error))
         if not self.closing:  # stop fetching what could not be stored
@@ -303,14 +303,14 @@ class ArchivePipeline:
             assert self.crawler.engine is not None
             self._spawn(self.crawler.engine.close_spider_async(reason="archive_write_failed"))
 
-    def _count(self, outlet: str, key: str) -> None:
-        self._count_key(f"outlet/{outlet}/{key}")
+    def _count(self, outlet: str, result: AddResult) -> None:
+        """Per outlet and in total; an original taking over its copy's row moves the copy's
+        count to duplicates, so the counts do not depend on which arrived first."""
+        assert self.crawler.stats is not None
+        for name, outcome, change in self.tally.count(outlet, result):
+            self.crawler.stats.inc_value(f"outlet/{name}/articles_{outcome.value}", change)
+            self.crawler.stats.inc_value(f"archive/{outcome.value}", change)
 
     def _count_key(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key)
-
-    def _count_total(self, results: list[AddResult]) -> None:
-        assert self.crawler.stats is not None
-        for result in results:
-            self.crawler.stats.inc_value(f"archive/{result.outcome.value}")

@@ -98,8 +98,8 @@ def export(archive_path: Path, fmt: str, out: Path, card: bool, progress: bool, 
         except (ArchiveError, OSError) as error:
             raise click.ClickException(str(error)) from error
     click.echo(f"exported {summary.count} articles to {out} ({fmt})")
-    _counts("by outlet", summary.by_outlet)
-    _counts("by language", summary.by_language)
+    _counts("by outlet", dict(sorted(summary.by_outlet.items())))  # not in arrival order
+    _counts("by language", dict(sorted(summary.by_language.items())))
     if card_file:
         click.echo(f"corpus card: {card_file}")
 

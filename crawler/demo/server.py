@@ -10,6 +10,8 @@ URL paths map to files: `/a/b` serves `a/b` or `a/b.html`; `/a/` serves `a/index
 answers `/page?k=v&k2=v2` (any order); other query strings (tracking parameters) are ignored, as
 real servers do.
 Every response carries Last-Modified and ETag and answers conditional requests with 304.
+`DemoSite.delays` slows chosen outlets down (a slow origin, a cold cache), so a test can make a
+crawl fetch the aggregator's copies before their originals.
 """
 
 from __future__ import annotations
@@ -168,6 +170,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         site, outlet = self.server.site, self.server.outlet
         parts = urlsplit(self.path)
+        time.sleep(site.delays.get(outlet, 0.0))
         site._record(outlet, self.path)
         resource, location = site._files[outlet].resolve(parts.path, parts.query)
         if location is not None:
@@ -228,6 +231,7 @@ class DemoSite:
     base_urls: dict[str, str]
     outlets_file: Path
     site_dir: Path
+    delays: dict[str, float] = field(default_factory=dict)  # outlet -> seconds before answering
     _servers: list[_OutletServer] = field(default_factory=list, repr=False)
     _files: dict[str, OutletFiles] = field(default_factory=dict, repr=False)
     _log: list[tuple[str, str]] = field(default_factory=list, repr=False)
@@ -324,7 +328,7 @@ def start_demo_site(site_dir: Path | None = None, workdir: Path | None = None) -
     servers = [_OutletServer(("127.0.0.1", 0), _Handler) for _ in names]
     ports = [s.server_address[1] for s in servers]
     bases = {n: f"http://127.0.0.1:{port}" for n, port in zip(names, ports, strict=True)}
-    site = DemoSite(bases, workdir / "outlets.toml", site_dir, servers, _tmp=tmp)
+    site = DemoSite(bases, workdir / "outlets.toml", site_dir, _servers=servers, _tmp=tmp)
     try:
         for name, server in zip(names, servers, strict=True):
             site._load(name)

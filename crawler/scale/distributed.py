@@ -40,6 +40,7 @@ from twisted.internet.task import LoopingCall
 from archive.db import Archive
 from archive.ingest import Fetch
 from archive.models import Article, WarcRef
+from archive.records import OutcomeTally
 from crawler import settings as default_settings
 from crawler.items import PageItem
 
@@ -346,6 +347,7 @@ class Ingester:
         self.known = f"{prefix}:known"
         self.workers = f"{prefix}:workers"
         self.outcomes: Counter[str] = Counter()
+        self.tally = OutcomeTally()  # an original taking over its copy's row: not two NEWs
 
     def recover(self) -> int:
         """Put back what a previous ingester took but never acknowledged."""
@@ -386,7 +388,9 @@ class Ingester:
         for payload in bad:
             self.server.lpush(self.failed, payload)
         results = self.archive.add_many(fetches)
-        self.outcomes.update(r.outcome.value for r in results)
+        for fetch, result in zip(fetches, results, strict=True):
+            for _, outcome, change in self.tally.count(fetch.article.outlet, result):
+                self.outcomes[outcome.value] += change
         urls = {u for f in fetches for u in (f.article.url, f.article.canonical_url) if u}
         if urls:
             self.server.sadd(self.known, *(url_digest(u) for u in urls))

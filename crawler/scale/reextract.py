@@ -28,6 +28,7 @@ from typing import IO
 from archive.db import Archive
 from archive.ingest import Fetch
 from archive.models import WarcRef
+from archive.records import OutcomeTally
 from crawler.items import Extraction
 from crawler.outlets import Outlet, adhoc_outlet
 from crawler.scale.pool import extraction_pool
@@ -151,6 +152,7 @@ class ReplayWriter:
         self.batch_size = batch_size
         self.batch: list[Fetch] = []
         self.pending: set[tuple[str, str]] = set()  # (url, content hash) in the batch
+        self.tally = OutcomeTally()  # an original taking over its copy's row: not two NEWs
 
     def add(self, job: PageJob, extraction: Extraction) -> None:
         article = extraction.article
@@ -183,7 +185,8 @@ class ReplayWriter:
         batch, self.batch = self.batch, []
         self.pending.clear()
         for fetch, result in zip(batch, self.archive.add_many(batch), strict=True):
-            self.report.outcomes[result.outcome.value] += 1
+            for _, outcome, change in self.tally.count(fetch.article.outlet, result):
+                self.report.outcomes[outcome.value] += change
             if result.outcome.value == "revised":
                 self.report.revised.append(fetch.article.url)
 

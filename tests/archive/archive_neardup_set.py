@@ -174,7 +174,7 @@ class Scores:
 def evaluate(docs: list[Doc], workdir: Path) -> Scores:
     """Ingest every doc (each from its own outlet) into a new archive; score same-cluster pairs."""
     with Archive(workdir / "neardup.db") as archive:
-        clusters = []
+        ids = []
         for index, doc in enumerate(docs):
             article = Article(
                 url=f"https://outlet{index}.example/{doc.story}/{doc.variant}",
@@ -182,7 +182,9 @@ def evaluate(docs: list[Doc], workdir: Path) -> Scores:
                 text=doc.text,
                 outlet=f"outlet{index}",
             )
-            clusters.append(archive.add(article).cluster_id)
+            ids.append(archive.add(article).article_id)
+        final = dict(archive.conn.execute("SELECT id, cluster_id FROM articles"))
+        clusters = [final[i] for i in ids]  # clusters merge as links are found
     tp = fp = fn = 0
     false_pairs = []
     for (a, ca), (b, cb) in itertools.combinations(zip(docs, clusters, strict=True), 2):

@@ -110,26 +110,41 @@ def test_same_text_at_two_urls_is_one_row_with_two_urls(archive: Archive) -> Non
     ).fetchone() == (2, "2025-02-09T10:00:00Z")
 
 
+COPY = {"url": "https://maghress.example/hespress/7351102", "outlet": "maghress",
+        "original_outlet": "Le Matin", "source_url": article().url}  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("first", "then", "kept"),
+    ("original", "other", "kept"),
     [
-        # an aggregator's copy (the day only) first, the original (with its time) next
-        ("2025-03-11T00:00:00+00:00", "2025-03-11T15:20:00+00:00", "2025-03-11T15:20:00+00:00"),
-        # the original first: the copy's bare day changes nothing
-        ("2025-03-11T15:20:00+00:00", "2025-03-11T00:00:00+00:00", "2025-03-11T15:20:00+00:00"),
-        # another day is another moment, not a more precise one: the first value stays
-        ("2025-03-11T00:00:00+00:00", "2025-03-14T09:00:00+00:00", "2025-03-11T00:00:00+00:00"),
+        # the aggregator's copy gives the day; the original's time is kept
+        ("2025-03-11T15:20:00+00:00", dict(COPY, published="2025-03-11T00:00:00+00:00"),
+         "2025-03-11T15:20:00+00:00"),
+        # the copy names another day: the original's date all the same
+        ("2025-03-14T09:00:00+00:00", dict(COPY, published="2025-03-11T00:00:00+00:00"),
+         "2025-03-14T09:00:00+00:00"),
+        # the original gives the day, its AMP page the time: the same moment, more precisely
+        ("2025-03-11T00:00:00+00:00", {"url": "https://lematin.example/amp/ia-benguerir",
+                                       "published": "2025-03-11T15:20:00+00:00"},
+         "2025-03-11T15:20:00+00:00"),
+        # the AMP page names another day: the canonical URL's date stays
+        ("2025-03-11T00:00:00+00:00", {"url": "https://lematin.example/amp/ia-benguerir",
+                                       "published": "2025-03-14T09:00:00+00:00"},
+         "2025-03-11T00:00:00+00:00"),
     ],
-)
-def test_a_duplicate_keeps_the_most_precise_publication_time(
-    archive: Archive, first: str, then: str, kept: str
+)  # fmt: skip
+@pytest.mark.parametrize("original_first", [True, False])
+def test_the_date_is_the_originals_at_its_most_precise_whatever_came_first(
+    archive: Archive, original: str, other: dict[str, str], kept: str, original_first: bool
 ) -> None:
-    """Crawl order decides which copy of a text is stored first; it must not decide the date."""
-    archive.add(article(url="https://maghress.example/hespress/7351102", published=first))
-    duplicate = archive.add(article(published=then))
-    assert duplicate.outcome is AddOutcome.DUPLICATE
-    row = archive.conn.execute("SELECT published, published_month FROM articles").fetchone()
-    assert row == (kept, kept[:7])
+    pages = [article(published=original), article(**other)]
+    for page in pages if original_first else pages[::-1]:
+        archive.add(page)
+    row = archive.conn.execute(
+        "SELECT url, published, published_month, published_precision FROM articles"
+    ).fetchone()
+    level = "day" if kept.endswith("T00:00:00+00:00") else "minute"
+    assert row == (article().url, kept, kept[:7], level)
 
 
 def test_corrected_article_is_two_linked_versions(archive: Archive) -> None:
@@ -350,7 +365,8 @@ def test_migration_rebuilds_the_search_index_of_an_existing_archive(tmp_path: Pa
 
 
 def _downgrade_search_index(path: Path) -> None:
-    """Make the file what schema version 7 wrote: an index that keeps hamza and ta marbuta."""
+    """Make the file what schema version 7 wrote: an index that keeps hamza and ta marbuta, and
+    no attribution columns."""
     conn = sqlite3.connect(path, isolation_level=None)
     version = next(n for n, (name, _) in enumerate(MIGRATIONS, 1) if name == "discovery_state")
     conn.execute("DROP TRIGGER articles_fts_ai")
@@ -358,5 +374,11 @@ def _downgrade_search_index(path: Path) -> None:
     conn.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', "
                  "content_rowid='id', tokenize='unicode61 remove_diacritics 2')")  # fmt: skip
     conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+    conn.execute("DROP INDEX idx_article_urls_source_url")  # and what `attribution` added
+    conn.execute("DROP VIEW stories")  # (it reads the new columns; the migration recreates it)
+    conn.execute("CREATE VIEW stories AS SELECT id FROM articles")
+    conn.execute("ALTER TABLE articles DROP COLUMN published_precision")
+    for column in ("role", "published_precision", "source_url"):
+        conn.execute(f"ALTER TABLE article_urls DROP COLUMN {column}")
     conn.execute("DELETE FROM schema_versions WHERE version > ?", (version,))
     conn.close()

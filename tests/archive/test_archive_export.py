@@ -84,7 +84,7 @@ def test_corpus_card(filled: Archive, tmp_path: Path) -> None:
     text = card.read_text()
     assert "| lematin | 1 |" in text and "| ar | 1 |" in text and "| 2025-02 | 2 |" in text
     assert "articles served at more than one URL: 1" in text
-    assert "Near-duplicates: 1 latest articles joined" in text
+    assert "Near-duplicates: 1 latest articles in a cluster another article represents" in text
     assert "Stories carried by several outlets: 1" in text
 
 

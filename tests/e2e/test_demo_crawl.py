@@ -53,6 +53,7 @@ def test_every_expected_article_is_archived_once_with_its_metadata(
     expected = demo_site.expected()["articles"]
     for want in expected:
         row = article_for(crawled, want["url"])
+        assert (row["outlet"], row["url"]) == (want["outlet"], want["url"])
         assert row["title"] == want["title"], want["url"]
         assert row["language"] == want["language"], want["url"]
         assert row["published"] == want["published"], want["url"]
