@@ -21,3 +21,7 @@ class ArchiveBusy(ArchiveError):
 
 class ExportError(ArchiveError):
     """An export cannot be written: unknown format, unsafe or unwritable output path."""
+
+
+class ArchiveFilterError(ArchiveError, ValueError):
+    """A query filter is malformed: a date that is no ISO 8601 date, time or span."""
