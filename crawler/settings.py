@@ -112,8 +112,3 @@ DOWNLOADER_MIDDLEWARES = {
 RETRY_AFTER_MAX = 60.0
 # Keep each discovery document's ETag/Last-Modified/body hash to re-read it conditionally.
 DISCOVERY_STATE_ENABLED = True
-EXTENSIONS = {
-    **EXTENSIONS,
-    # Runs a killed crawl left "running" are marked "interrupted" (when holding the lock).
-    "crawler.run.lock.InterruptedRunsExtension": 100,
-}

@@ -95,3 +95,42 @@ def is_transient(kind: str) -> bool:
         status = kind.removeprefix("http_")
         return status.isdigit() and (int(status) >= 500 or int(status) in (408, 429))
     return kind not in {"robots_denied", "redirect_loop", "offsite_redirect", "too_large"}
+
+
+# What each kind says about a site, for one readable line per failed outlet.
+_PHRASES = {
+    "dns": "dns lookup failed for {hosts}",
+    "connection_refused": "connection refused by {hosts}",
+    "connection_lost": "connection to {hosts} lost",
+    "timeout": "no answer from {hosts} in time",
+    "truncated": "{hosts} cut its answers short",
+    "too_large": "answers from {hosts} too large",
+    "response_failed": "broken answers from {hosts}",
+    "robots_denied": "robots.txt of {hosts} forbids the pages",
+    "redirect_loop": "{hosts} redirects in a loop",
+    "offsite_redirect": "{hosts} redirects to another site",
+}
+MAX_KINDS_SHOWN = 3
+
+
+def describe_failure(outlet: str, errors: dict[str, int], hosts: tuple[str, ...]) -> str:
+    """`hespress-fr: dns lookup failed for fr.hespress.com (2 requests)`: why an outlet failed,
+    its most frequent error kinds first."""
+    where = ", ".join(hosts) or "its site"
+    kinds = sorted(errors.items(), key=lambda item: (-item[1], item[0]))
+    reasons = [f"{_phrase(kind, where)} ({_requests(count)})" for kind, count in kinds]
+    if len(reasons) > MAX_KINDS_SHOWN:
+        reasons[MAX_KINDS_SHOWN:] = [f"{len(reasons) - MAX_KINDS_SHOWN} more kinds of error"]
+    return f"{outlet}: {'; '.join(reasons) or 'no feed, sitemap or listing page could be read'}"
+
+
+def _phrase(kind: str, hosts: str) -> str:
+    if kind.startswith("http_"):
+        return f"{hosts} answered HTTP {kind.removeprefix('http_')}"
+    if kind.startswith("blocked_"):
+        return f"{hosts} blocks our requests ({kind.removeprefix('blocked_')})"
+    return _PHRASES.get(kind, "{kind} from {hosts}").format(hosts=hosts, kind=kind)
+
+
+def _requests(count: int) -> str:
+    return f"{count} request" if count == 1 else f"{count} requests"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import threading
 import time
 from dataclasses import replace
@@ -73,6 +74,9 @@ def warm_up(crawl_pid: int | None = None) -> None:
     models once, so the first page a worker gets costs what any page costs (a page refused
     before language detection would leave langdetect's profiles, ~1 s to load, for the first
     real article)."""
+    # Ctrl-C reaches the terminal's whole process group: the crawl decides when workers end
+    # (a worker dying of it would print a traceback and lose the pages it was given).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if crawl_pid is not None:
         watchdog = threading.Thread(target=_exit_when_gone, args=(crawl_pid,), daemon=True)
         watchdog.start()
