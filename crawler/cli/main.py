@@ -214,7 +214,9 @@ def print_outcome(report: CrawlReport, request: CrawlRequest, quiet: bool) -> No
             f"Error: the crawl failed ({report.finish_reason}); see {request.log_file}", err=True
         )
     elif report.logged and not quiet:
-        counts = ", ".join(f"{n} {level.lower()}" for level, n in report.logged.items())
+        counts = ", ".join(
+            f"{n} {level.lower()}{'' if n == 1 else 's'}" for level, n in report.logged.items()
+        )
         click.echo(f"log: {request.log_file} ({counts})")
 
 

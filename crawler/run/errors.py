@@ -118,19 +118,18 @@ def describe_failure(outlet: str, errors: dict[str, int], hosts: tuple[str, ...]
     its most frequent error kinds first."""
     where = ", ".join(hosts) or "its site"
     kinds = sorted(errors.items(), key=lambda item: (-item[1], item[0]))
-    reasons = [f"{_phrase(kind, where)} ({_requests(count)})" for kind, count in kinds]
+    reasons = [_reason(kind, count, where) for kind, count in kinds]
     if len(reasons) > MAX_KINDS_SHOWN:
-        reasons[MAX_KINDS_SHOWN:] = [f"{len(reasons) - MAX_KINDS_SHOWN} more kinds of error"]
+        more = len(reasons) - MAX_KINDS_SHOWN
+        reasons[MAX_KINDS_SHOWN:] = [f"{more} more kind{'s' if more > 1 else ''} of error"]
     return f"{outlet}: {'; '.join(reasons) or 'no feed, sitemap or listing page could be read'}"
 
 
-def _phrase(kind: str, hosts: str) -> str:
+def _reason(kind: str, count: int, hosts: str) -> str:
+    requests = f"{count} request" if count == 1 else f"{count} requests"
     if kind.startswith("http_"):
-        return f"{hosts} answered HTTP {kind.removeprefix('http_')}"
-    if kind.startswith("blocked_"):
-        return f"{hosts} blocks our requests ({kind.removeprefix('blocked_')})"
-    return _PHRASES.get(kind, "{kind} from {hosts}").format(hosts=hosts, kind=kind)
-
-
-def _requests(count: int) -> str:
-    return f"{count} request" if count == 1 else f"{count} requests"
+        return f"{hosts} answered HTTP {kind.removeprefix('http_')} ({requests})"
+    if kind.startswith("blocked_"):  # cloudflare, datadome, captcha, forbidden...
+        return f"{hosts} blocks our requests ({kind.removeprefix('blocked_')}, {requests})"
+    phrase = _PHRASES.get(kind, "{kind} from {hosts}").format(hosts=hosts, kind=kind)
+    return f"{phrase} ({requests})"
