@@ -77,6 +77,9 @@ def _check_can_run(request: CrawlRequest) -> None:
             adhoc_outlet(feeds=request.feeds, sitemaps=request.sitemaps, listings=request.starts)
     except OutletError as exc:
         raise usage_error(str(exc)) from exc
+    log_dir = request.log_file.parent if request.log_file else None
+    if log_dir and request.archive.parent.is_dir() and not log_dir.is_dir():
+        raise usage_error(f"--log-file {request.log_file}: directory {log_dir} does not exist")
 
 
 def default_log(archive_path: Path) -> Path:

@@ -128,3 +128,17 @@ def test_extract_unknown_outlet_is_named(tmp_path: Path) -> None:
     assert result.stderr.startswith(
         "Error: unknown outlet 'medias' (did you mean 'medias24'?); `akhbar outlets` lists them"
     )
+
+
+def test_a_log_file_in_a_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
+    log = tmp_path / "logs" / "crawl.log"
+    result = CliRunner().invoke(
+        cli,
+        ["crawl", "--feed", "http://127.0.0.1:9/f", "--archive", str(tmp_path / "a.db"),
+         "--log-file", str(log)],
+    )  # fmt: skip
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.splitlines()[0] == (
+        f"Error: --log-file {log}: directory {log.parent} does not exist"
+    )
+    assert list(tmp_path.iterdir()) == []
