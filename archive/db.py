@@ -28,6 +28,7 @@ from archive.errors import (
     ArchiveUnreadable,
     read_error,
 )
+from archive.filters import Moment, date_clauses
 from archive.ingest import Fetch, store
 from archive.models import Article, WarcRef
 from archive.records import (
@@ -189,31 +190,36 @@ class Archive:
         self,
         outlet: str | None = None,
         language: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: Moment | None = None,
+        until: Moment | None = None,
         search: str | None = None,
         latest_only: bool = True,
     ) -> Iterator[StoredArticle]:
-        """Stream stored articles, oldest row first. `since`/`until` are ISO dates or datetimes
-        compared with the publication date (first-seen date when unknown), both inclusive."""
-        for row in self.rows(outlet, language, since, until, search, latest_only):
-            yield StoredArticle.from_row(row)
+        """Stream stored articles, oldest row first. `since`/`until` (both inclusive) compare
+        with the publication date (first-seen date when unknown): a day (`2025-02-01`), a time
+        (`2025-02-01T10:00`, UTC unless it has a zone), a span back from now (`7d`, `24h`, `2w`)
+        or a date/datetime; anything else raises ArchiveFilterError at once (archive/filters.py)."""
+        rows = self.rows(outlet, language, since, until, search, latest_only)
+        return (StoredArticle.from_row(row) for row in rows)
 
     def rows(
         self,
         outlet: str | None = None,
         language: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: Moment | None = None,
+        until: Moment | None = None,
         search: str | None = None,
         latest_only: bool = True,
     ) -> Iterator[dict[str, Any]]:
         """Like `articles` but raw column dicts (JSON columns as strings), for exports."""
         where, params = _filters(outlet, language, since, until, search, latest_only)
+        return self._stream(f"SELECT * FROM articles {where} ORDER BY id", params)
+
+    def _stream(self, sql: str, params: list[Any]) -> Iterator[dict[str, Any]]:
         cursor = self.conn.cursor()
         cursor.row_factory = sqlite3.Row
         with self._reading():
-            cursor.execute(f"SELECT * FROM articles {where} ORDER BY id", params)
+            cursor.execute(sql, params)
             batch = cursor.fetchmany(_FETCH_BATCH)
         while batch:
             yield from (dict(row) for row in batch)
@@ -224,8 +230,8 @@ class Archive:
         self,
         outlet: str | None = None,
         language: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: Moment | None = None,
+        until: Moment | None = None,
         search: str | None = None,
         latest_only: bool = True,
     ) -> int:
@@ -234,6 +240,16 @@ class Archive:
             return int(
                 self.conn.execute(f"SELECT count(*) FROM articles {where}", params).fetchone()[0]
             )
+
+    def outlets(self) -> list[str]:
+        """Every outlet the archive knows: it holds articles of it, or a run crawled it."""
+        with self._reading():
+            return [
+                name
+                for (name,) in self.conn.execute(
+                    "SELECT outlet FROM articles UNION SELECT outlet FROM run_outlets ORDER BY 1"
+                )
+            ]
 
     def urls_of(self, article_id: int) -> list[str]:
         """Every URL that served this article, first seen first."""
@@ -372,23 +388,16 @@ def _write_error(path: Path, error: sqlite3.Error) -> ArchiveError:
 def _filters(
     outlet: str | None,
     language: str | None,
-    since: str | None,
-    until: str | None,
+    since: Moment | None,
+    until: Moment | None,
     search: str | None,
     latest_only: bool,
 ) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    dated = "coalesce(published, first_seen_at)"
-    for clause, value in (
-        ("outlet = ?", outlet),
-        ("language = ?", language),
-        (f"{dated} >= ?", since),
-        (f"substr({dated}, 1, length(?1x)) <= ?1x", until),
-    ):
+    clauses, params = date_clauses("coalesce(published, first_seen_at)", since, until)
+    for clause, value in (("outlet = ?", outlet), ("language = ?", language)):
         if value is not None:
-            clauses.append(clause.replace("?1x", "?"))
-            params.extend([value] * clause.count("?"))
+            clauses.append(clause)
+            params.append(value)
     if search is not None:
         clauses.append("id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
         params.append(fts_query(search) or '""')
@@ -397,10 +406,16 @@ def _filters(
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-def _connect(path: Path, readonly: bool, timeout: float) -> sqlite3.Connection:
+def check_openable(path: Path, readonly: bool = False) -> None:
+    """ArchiveUnreadable if `path` cannot be an archive at all (a directory, a missing file to
+    read, a missing directory to write in): callers check before creating anything beside it."""
     reason = _unopenable(path, readonly)
     if reason:
         raise ArchiveUnreadable(f"cannot open archive {path}: {reason}")
+
+
+def _connect(path: Path, readonly: bool, timeout: float) -> sqlite3.Connection:
+    check_openable(path, readonly)
     target = path.resolve().as_uri() + "?mode=ro" if readonly else str(path)
     try:
         conn = sqlite3.connect(

@@ -36,3 +36,7 @@ def read_error(path: object, error: Exception) -> ArchiveError:
             "restore it from a backup"
         )
     return ArchiveError(f"cannot read archive {path}: {message}")
+
+
+class ArchiveFilterError(ArchiveError, ValueError):
+    """A query filter is malformed: a date that is no ISO 8601 date, time or span."""

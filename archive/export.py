@@ -1,8 +1,8 @@
 """Streaming exports of the archive: JSONL, CSV, Parquet, or one text file per article.
 
 Rows are read in batches from one cursor and written as they come, so memory does not grow with
-the archive. Every format carries the same columns (`EXPORT_COLUMNS`); JSONL and Parquet also carry
-`urls`, every URL that served the article.
+the archive. Every format carries the same columns (`EXPORT_COLUMNS`); JSONL, CSV and Parquet also
+carry `urls`, every URL that served the article (in CSV, like `authors` and `tags`, a JSON list).
 
 An export is written under a temporary name and renamed into place once complete
 (`archive/output.py`): an interrupted or failed export leaves nothing that looks finished, an
@@ -39,6 +39,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "last_seen_at",
 )  # fmt: skip
 LIST_COLUMNS = ("authors", "tags")
+SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 _PARQUET_BATCH = 1000
 
 
@@ -72,6 +73,14 @@ class ExportSummary:
         self.by_month[(row["published"] or row["first_seen_at"] or "unknown")[:7]] += 1
         if row["cluster_id"] is not None:
             self.clusters.add(row["cluster_id"])
+
+
+def format_of(out: Path) -> str | None:
+    """The format `out` names: its extension (`corpus.csv`: csv), txt for an existing directory,
+    None when it says nothing."""
+    if out.is_dir():
+        return "txt"
+    return SUFFIXES.get(out.suffix.lower())
 
 
 def export(
@@ -144,10 +153,11 @@ def _write_jsonl(archive: Archive, rows: Iterator[dict[str, Any]], out: Path) ->
 
 def _write_csv(archive: Archive, rows: Iterator[dict[str, Any]], out: Path) -> None:
     with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=(*EXPORT_COLUMNS, "urls"))
         writer.writeheader()
         for row in rows:
-            for name in LIST_COLUMNS:
+            row["urls"] = archive.urls_of(row["id"])
+            for name in (*LIST_COLUMNS, "urls"):
                 row[name] = json.dumps(row[name], ensure_ascii=False)
             writer.writerow(row)
 

@@ -342,6 +342,7 @@ def migrate(db: sqlite_utils.Database) -> int:
             )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # else a ROLLBACK error would hide what went wrong
+            conn.execute("ROLLBACK")
         raise
     return SCHEMA_VERSION

@@ -84,6 +84,10 @@ class RunRecordExtension:
 
     def spider_opened(self, spider: Spider) -> None:
         self.started_at = _now()
+        # `akhbar crawl` starts the row itself, before Scrapy, so that an early interrupt has one.
+        self.run_id = self.crawler.settings.getint("AKHBAR_RUN_ID") or None
+        if self.run_id:
+            return
         try:
             with Archive(self.path) as archive:
                 self.run_id = archive.start_run(

@@ -135,8 +135,3 @@ SITEMAP_MAX_DOCUMENTS = 2000
 RETRY_AFTER_MAX = 60.0
 # Keep each discovery document's ETag/Last-Modified/body hash to re-read it conditionally.
 DISCOVERY_STATE_ENABLED = True
-EXTENSIONS = {
-    **EXTENSIONS,
-    # Runs a killed crawl left "running" are marked "interrupted" (when holding the lock).
-    "crawler.run.lock.InterruptedRunsExtension": 100,
-}

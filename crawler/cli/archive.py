@@ -1,15 +1,13 @@
 """Archive commands for the `akhbar` CLI: stats, export, serve, search.
 
 The lead mounts them: `for command in ARCHIVE_COMMANDS: cli.add_command(command)`.
-`python -m crawler.cli.archive` runs them stand-alone. Library errors become one line and exit
-code 1.
+`python -m crawler.cli.archive` runs them stand-alone. Failures are one `Error:` line and an exit
+code of the shared table (crawler/run/exits.py): 2 for a bad option, 4 for an unreadable archive.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,30 +16,15 @@ import click
 from archive.card import card_path, write_card
 from archive.db import Archive
 from archive.errors import ArchiveError
-from archive.export import FORMATS, Filters
+from archive.export import FORMATS, Filters, format_of
 from archive.export import export as export_archive
 from archive.output import check_target
 from archive.schema import SCHEMA_VERSION
 from archive.serve import front_page_url, is_loopback
 from archive.serve import serve as serve_archive
-from crawler.cli.errors import printable
-
-DEFAULT_ARCHIVE = "./archive.db"
-
-archive_option = click.option(
-    "--archive", "archive_path", default=DEFAULT_ARCHIVE, show_default=True,
-    type=click.Path(path_type=Path, dir_okay=True), help="The archive file.",
-)  # fmt: skip
-
-
-@contextmanager
-def opened(path: Path) -> Iterator[Archive]:
-    """Open the archive read-only; any ArchiveError becomes a ClickException."""
-    try:
-        with Archive(path, readonly=True) as archive:
-            yield archive
-    except ArchiveError as error:
-        raise click.ClickException(str(error)) from error
+from crawler.cli.errors import AkhbarGroup, CannotRun, printable
+from crawler.cli.options import ARCHIVE_OPTION, DATE, check_outlets, on_terminal, opened
+from crawler.run.exits import EXIT_INTERRUPTED
 
 
 def _counts(title: str, counts: dict[str, int] | Counter[str]) -> None:
@@ -50,7 +33,7 @@ def _counts(title: str, counts: dict[str, int] | Counter[str]) -> None:
 
 
 @click.command()
-@archive_option
+@ARCHIVE_OPTION
 def stats(archive_path: Path) -> None:
     """What the archive holds: articles per outlet and language, URLs, last run."""
     with opened(archive_path) as archive:
@@ -74,29 +57,58 @@ def stats(archive_path: Path) -> None:
 
 
 @click.command()
-@archive_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+@ARCHIVE_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Output format (default: from OUT's extension; txt for a directory).",
+)
 @click.option("--outlet", help="Only this outlet.")
 @click.option("--language", help="Only this language (fr, ar, en, es...).")
-@click.option("--since", help="Published on or after this ISO date.")
-@click.option("--until", help="Published on or before this ISO date (inclusive).")
+@click.option(
+    "--since",
+    type=DATE,
+    help="Published on or after DATE: 2025-02-01, "
+    "2025-02-01T10:00 (UTC unless a zone follows), or back from now: 7d, 24h, 2w.",
+)
+@click.option("--until", type=DATE, help="Published on or before DATE (inclusive), same forms.")
 @click.option("--search", help="Only articles matching this full-text query.")
 @click.option("--card", is_flag=True, help="Also write a corpus card (markdown) beside the export.")
-@click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: only when stderr is a terminal).",
+)
 @click.option("--force", is_flag=True, help="Replace OUT if it exists (never an SQLite file).")
 @click.argument("out", type=click.Path(path_type=Path))
-def export(archive_path: Path, fmt: str, out: Path, card: bool, progress: bool, force: bool,
+def export(archive_path: Path, fmt: str | None, out: Path, card: bool, progress: bool | None,
+           force: bool,
            **filters: Any) -> None:  # fmt: skip
     """Export the latest articles to OUT (a file; a directory for txt)."""
+    fmt = fmt or format_of(out)
+    if fmt is None:
+        raise click.UsageError(
+            f"cannot tell the format of {out}: name it .jsonl, .csv or .parquet, or give "
+            "--format (txt writes a directory)",
+            click.get_current_context(),
+        )
     chosen = Filters(**filters)
     with opened(archive_path) as archive:
+        if chosen.outlet:
+            check_outlets([chosen.outlet], archive)
         try:
             if card:
                 check_target(card_path(out, fmt), force=force, archive=archive_path)
-            summary = export_archive(archive, fmt, out, chosen, progress=progress, force=force)
+            bar = on_terminal() if progress is None else progress
+            summary = export_archive(archive, fmt, out, chosen, progress=bar, force=force)
             card_file = write_card(archive, summary, chosen, card_path(out, fmt)) if card else None
         except (ArchiveError, OSError) as error:
-            raise click.ClickException(str(error)) from error
+            raise CannotRun(str(error)) from error
+    if not summary.count:
+        used = " ".join(f"--{k} {v}" for k, v in vars(chosen).items() if v is not None)
+        click.echo(f"nothing matched {used or 'the archive'}: {out} holds no article "
+                   "(`akhbar stats` shows what the archive holds)", err=True)  # fmt: skip
     click.echo(f"exported {summary.count} articles to {out} ({fmt})")
     _counts("by outlet", dict(sorted(summary.by_outlet.items())))  # not in arrival order
     _counts("by language", dict(sorted(summary.by_language.items())))
@@ -137,7 +149,7 @@ and the spellings of hamza on alef (أ إ آ -> ا), ta marbuta (ة -> ه) and a
 
 
 @click.command(help=SEARCH_HELP)
-@archive_option
+@ARCHIVE_OPTION
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(1, 100_000),
     help="How many results.",
@@ -156,7 +168,7 @@ def search(archive_path: Path, limit: int, query: str) -> None:
 
 
 @click.command()
-@archive_option
+@ARCHIVE_OPTION
 @click.option(
     "--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
     help="Port to listen on.",
@@ -172,21 +184,21 @@ def serve(archive_path: Path, port: int, host: str, allow_sql: bool | None) -> N
     try:
         import datasette  # noqa: F401
     except ImportError as error:
-        raise click.ClickException(
-            "akhbar serve needs datasette: pip install 'akhbar[browse]'"
-        ) from error
+        raise CannotRun("akhbar serve needs datasette: pip install 'akhbar[browse]'") from error
     sql = is_loopback(host) if allow_sql is None else allow_sql
     url = front_page_url(host, port)
     name = archive_path.stem
     click.echo(f"serving {archive_path} at {url} (search: {url}{name}/search, "
                f"latest: {url}{name}/latest_articles); Ctrl-C stops", err=True)  # fmt: skip
     code = serve_archive(archive_path, port, host, allow_sql=sql)
+    if code < 0:  # datasette stopped by a signal: ours, passed on
+        raise SystemExit(EXIT_INTERRUPTED)
     if code:
-        raise SystemExit(code if code > 0 else 128 - code)
+        raise CannotRun(f"datasette stopped with exit code {code}")
 
 
 @click.command()
-@archive_option
+@ARCHIVE_OPTION
 @click.option("--force", is_flag=True, help="Replace COPY if it exists.")
 @click.argument("copy", type=click.Path(dir_okay=False, path_type=Path))
 def backup(archive_path: Path, copy: Path, force: bool) -> None:
@@ -196,14 +208,14 @@ def backup(archive_path: Path, copy: Path, force: bool) -> None:
             check_target(copy, force=force, archive=archive_path, sqlite_target=True)
             archive.backup(copy)
         except (ArchiveError, OSError) as error:
-            raise click.ClickException(str(error)) from error
+            raise CannotRun(str(error)) from error
     click.echo(f"backed up {archive_path} to {copy}")
 
 
 ARCHIVE_COMMANDS: list[click.Command] = [stats, export, serve, search, backup]
 
 
-@click.group()
+@click.group(cls=AkhbarGroup)
 def main() -> None:
     """akhbar archive commands (stand-alone)."""
 
@@ -213,4 +225,7 @@ for _command in ARCHIVE_COMMANDS:
 
 
 if __name__ == "__main__":
+    from crawler.cli.entry import interrupt_on_sigterm
+
+    interrupt_on_sigterm()  # `serve` then stops datasette and removes its files on SIGTERM too
     main()

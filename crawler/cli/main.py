@@ -1,24 +1,33 @@
 """`akhbar`: the command line. Thin: parse options, call the library, print, exit with a code.
 
-Exit codes: 0 ok · 2 usage error · 3 some outlets failed · 4 could not run · 5 interrupted
-(SIGTERM) · 75 another crawl holds the archive (cron: try again later).
+Exit codes (crawler/run/exits.py, printed by every `--help`): 0 ok · 1 `check` found a problem ·
+2 usage error · 3 some outlets failed · 4 could not run · 5 interrupted · 75 archive locked.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import shutil
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
 import click
 
-from archive.db import Archive
+from archive.db import Archive, check_openable
 from archive.errors import ArchiveError
-from archive.records import OutletRunRecord
-from crawler.cli.errors import fail, printable
-from crawler.cli.options import ARCHIVE_OPTION, archive_option
+from archive.timeutil import utc_now
+from crawler.cli.errors import AkhbarGroup, CannotRun, Locked, exit_codes_help, fail, printable
+from crawler.cli.options import (
+    ARCHIVE_OPTION,
+    archive_option,
+    check_outlets,
+    on_terminal,
+    opened,
+)
+from crawler.cli.progress import LiveProgress
 from crawler.outlets import (
     Outlet,
     OutletError,
@@ -28,19 +37,28 @@ from crawler.outlets import (
     web_url_problem,
 )
 from crawler.run import health
-from crawler.run.crawl import (
-    EXIT_LOCKED,
-    CrawlReport,
-    CrawlRequest,
-    run_crawl,
+from crawler.run.crawl import CrawlReport, CrawlRequest, run_crawl
+from crawler.run.errors import describe_failure
+from crawler.run.exits import EXIT_PROBLEM
+from crawler.run.lock import ArchiveLocked
+
+
+@click.group(
+    cls=AkhbarGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=exit_codes_help(),
 )
-from crawler.run.lock import ArchiveLocked, crawl_lock
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="akhbar")
 def cli() -> None:
-    """akhbar: crawl news outlets into a clean, deduplicated SQLite archive."""
+    """akhbar: crawl news outlets into a clean, deduplicated SQLite archive.
+
+    Every command that reads or writes an archive takes --archive PATH (default: $AKHBAR_ARCHIVE,
+    else ./archive.db).
+    """
+
+
+def usage_error(message: str) -> click.UsageError:
+    return click.UsageError(message, click.get_current_context(silent=True))
 
 
 def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -56,34 +74,40 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _check_can_run(request: CrawlRequest) -> None:
-    """Fail fast, before any download or archive access, on bad outlets or a missing directory."""
-    registry = load_registry(request.outlet_files)
-    select(registry, request.outlets)
-    if not (
-        request.outlets
-        or request.outlet_files
-        or request.feeds
-        or request.sitemaps
-        or request.starts
-    ):
-        raise OutletError(
-            "nothing to crawl: name outlets (see `akhbar outlets`), "
-            "or give --feed, --sitemap or --start"
-        )
-    if request.feeds or request.sitemaps or request.starts:
-        adhoc_outlet(feeds=request.feeds, sitemaps=request.sitemaps, listings=request.starts)
+    """Fail fast, before any download or archive access, on outlets, ad-hoc URLs or a Redis URL
+    that cannot work (exit 2)."""
+    try:
+        select(load_registry(request.outlet_files), request.outlets)
+        if not (
+            request.outlets
+            or request.outlet_files
+            or request.feeds
+            or request.sitemaps
+            or request.starts
+        ):
+            raise OutletError(
+                "nothing to crawl: name outlets (see `akhbar outlets`), "
+                "or give --feed, --sitemap or --start"
+            )
+        if request.feeds or request.sitemaps or request.starts:
+            adhoc_outlet(feeds=request.feeds, sitemaps=request.sitemaps, listings=request.starts)
+    except OutletError as exc:
+        raise usage_error(str(exc)) from exc
     redis_url = request.overrides.get("REDIS_URL")
     if redis_url:
         from crawler.scale.distributed import redis_url_problem
 
         problem = redis_url_problem(redis_url)
         if problem:
-            raise OutletError(f"--redis {redis_url!r}: {problem}")
-    parent = request.archive.parent
-    if not parent.is_dir():
-        raise OutletError(
-            f"cannot open archive {request.archive}: directory {parent} does not exist"
-        )
+            raise usage_error(f"--redis {redis_url!r}: {problem}")
+    log_dir = request.log_file.parent if request.log_file else None
+    if log_dir and request.archive.parent.is_dir() and not log_dir.is_dir():
+        raise usage_error(f"--log-file {request.log_file}: directory {log_dir} does not exist")
+
+
+def default_log(archive_path: Path) -> Path:
+    """The crawl log when no --log-file is given: beside the archive (`news.db.log`)."""
+    return Path(f"{archive_path}.log")
 
 
 @cli.command()
@@ -124,12 +148,15 @@ def _check_can_run(request: CrawlRequest) -> None:
 @click.option(
     "--log-file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the full crawl log here.",
+    help="Append the crawl's log (INFO and up) here [default: ARCHIVE.log, warnings and up].",
 )
 @click.option(
-    "-q", "--quiet", is_flag=True, help="Print nothing unless something went wrong (for cron)."
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print nothing when all is well, else one line per failed outlet (for cron).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log progress at INFO level.")
+@click.option("-v", "--verbose", is_flag=True, help="Also show the log, INFO and up, on stderr.")
 def crawl(
     outlets: tuple[str, ...],
     archive_path: Path,
@@ -145,14 +172,14 @@ def crawl(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Crawl OUTLETS (names from `akhbar outlets`) or an ad-hoc site into the archive."""
+    """Crawl OUTLETS (names from `akhbar outlets`) or an ad-hoc site into the archive.
+
+    Scrapy's log goes to --log-file, else to ARCHIVE.log beside the archive, never to the
+    terminal unless -v. On a terminal, a line per outlet shows the crawl's progress.
+    """
     overrides: dict[str, Any] = _overrides(settings)
-    # A log file records the whole run; on the terminal only warnings show unless -v.
-    quiet_level = "INFO" if log_file else "WARNING"
-    overrides["LOG_LEVEL"] = "INFO" if verbose else overrides.get("LOG_LEVEL", quiet_level)
+    overrides.setdefault("LOG_LEVEL", "INFO" if log_file else "WARNING")
     overrides["AKHBAR_COMMAND"] = "akhbar crawl " + " ".join(sys.argv[2:])
-    if log_file:
-        overrides["LOG_FILE"] = str(log_file)
     if warc_dir:
         overrides["WARC_DIR"] = str(warc_dir)
     if redis_url:
@@ -166,25 +193,57 @@ def crawl(
         starts=starts,
         refresh=refresh,
         overrides=overrides,
+        log_file=log_file or default_log(archive_path),
+        echo_log="INFO" if verbose else None,
     )
-    report = _locked_crawl(request)
-    if not (quiet and report.status == "ok"):
-        print_report(report, archive_path)
+    _check_can_run(request)
+    report = locked_crawl(request, live=on_terminal() and not (quiet or verbose))
+    print_outcome(report, request, quiet)
     sys.exit(report.exit_code)
 
 
-def _locked_crawl(request: CrawlRequest) -> CrawlReport:
+def locked_crawl(request: CrawlRequest, live: bool) -> CrawlReport:
+    """The crawl, its failures as one line: locked (exit 75), archive (4), a crash (4)."""
+    progress = LiveProgress() if live else None
     try:
-        _check_can_run(request)
-        # The lock comes first: a second crawl must not even open the archive a running one writes.
-        with crawl_lock(request.archive):
-            Archive(request.archive).close()
-            return run_crawl(request)
+        return run_crawl(request, progress)
     except ArchiveLocked as exc:
-        fail(str(exc), EXIT_LOCKED)
+        raise Locked(str(exc)) from exc
     except (OutletError, ArchiveError, OSError) as exc:
-        fail(str(exc))
-    raise AssertionError("unreachable")
+        raise CannotRun(str(exc)) from exc
+    except Exception as exc:  # a bug: its traceback goes to the log, one line to the terminal
+        log = request.log_file or default_log(request.archive)
+        _append_traceback(log)
+        raise CannotRun(f"the crawl crashed ({type(exc).__name__}: {exc}); see {log}") from exc
+    finally:
+        if progress:
+            progress.clear()
+
+
+def _append_traceback(log: Path) -> None:
+    try:
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{utc_now()} akhbar crawl crashed:\n{traceback.format_exc()}\n")
+    except OSError:
+        logging.getLogger(__name__).exception("akhbar crawl crashed")
+
+
+def print_outcome(report: CrawlReport, request: CrawlRequest, quiet: bool) -> None:
+    """The table (unless quiet), then one line per failed outlet and what the log holds."""
+    if not quiet:
+        print_report(report, request.archive)
+    for summary in report.outlets:
+        if summary.outlet in report.failed_outlets:
+            click.echo(describe_failure(summary.outlet, summary.errors, summary.hosts), err=True)
+    if report.status == "failed" and not report.interrupted_by:
+        click.echo(
+            f"Error: the crawl failed ({report.finish_reason}); see {request.log_file}", err=True
+        )
+    elif report.logged and not quiet:
+        counts = ", ".join(
+            f"{n} {level.lower()}{'' if n == 1 else 's'}" for level, n in report.logged.items()
+        )
+        click.echo(f"log: {request.log_file} ({counts})")
 
 
 COLUMNS = (
@@ -207,7 +266,8 @@ def print_report(report: CrawlReport, archive_path: Path) -> None:
         if key != "articles_queued" or any(s.counters.get(key) for s in report.outlets)
     ]
     header = "outlet".ljust(width) + "".join(f"{label:>9}" for label, _ in columns) + "   errors"
-    click.echo(header)
+    if report.outlets:  # none when stopped before the crawl began
+        click.echo(header)
     for summary in report.outlets:
         cells = "".join(f"{summary.counters.get(key, 0):>9}" for _, key in columns)
         errors = ", ".join(f"{k}={v}" for k, v in sorted(summary.errors.items())) or "-"
@@ -215,8 +275,10 @@ def print_report(report: CrawlReport, archive_path: Path) -> None:
     failed = (
         f"; failed outlets: {', '.join(report.failed_outlets)}" if report.failed_outlets else ""
     )
+    reason = f"{report.interrupted_by}, " if report.interrupted_by else ""
     click.echo(
-        f"run {report.run_id}: {report.status} ({report.finish_reason}){failed} -> {archive_path}"
+        f"run {report.run_id}: {report.status} ({reason}{report.finish_reason}){failed} "
+        f"-> {archive_path}"
     )
 
 
@@ -240,11 +302,11 @@ def extract(file: Path, url: str, outlet_name: str | None, outlet_files: tuple[P
 
     problem = web_url_problem(url)
     if problem:
-        fail(f"--url {url!r} is {problem}")
+        raise usage_error(f"--url {url!r} is {problem}")
     try:
         outlet = _outlet_for(url, outlet_name, outlet_files)
     except OutletError as exc:
-        fail(str(exc))
+        raise usage_error(str(exc)) from exc
     article = extract_article(decode_html(file.read_bytes(), None), url, outlet)
     click.echo(json.dumps(article.to_dict() if article else None, ensure_ascii=False, indent=2))
 
@@ -260,12 +322,13 @@ def _outlet_for(url: str, name: str | None, files: tuple[Path, ...]) -> Outlet |
 
 
 @cli.command()
-@archive_option(Path("demo-archive.db"), "The archive the demo writes.")
-@click.option("-v", "--verbose", is_flag=True, help="Log the crawl at INFO level.")
+@archive_option(Path("demo-archive.db"), "The demo's archive, made afresh each time.", envvar=None)
+@click.option("-v", "--verbose", is_flag=True, help="Also show the crawl's log on stderr.")
 def demo(archive_path: Path, verbose: bool) -> None:
-    """Crawl the bundled sample site (offline, on 127.0.0.1) into a demo archive."""
+    """Crawl the bundled sample site (offline, on 127.0.0.1) into a fresh demo archive."""
     from crawler.demo.server import start_demo_site
 
+    _remove_earlier_demo(archive_path)
     site = start_demo_site()
     try:
         names = sorted(load_registry([site.outlets_file], shipped=False))
@@ -274,24 +337,56 @@ def demo(archive_path: Path, verbose: bool) -> None:
             archive=archive_path,
             outlets=names,
             outlet_files=[site.outlets_file],
-            overrides={
-                "LOG_LEVEL": "INFO" if verbose else "WARNING",
-                "AKHBAR_COMMAND": "akhbar demo",
-                "AUTOTHROTTLE_ENABLED": False,
-            },
+            overrides={"AKHBAR_COMMAND": "akhbar demo", "AUTOTHROTTLE_ENABLED": False},
+            log_file=default_log(archive_path),
+            echo_log="INFO" if verbose else None,
         )
-        report = _locked_crawl(request)
+        report = locked_crawl(request, live=on_terminal() and not verbose)
     finally:
         site.stop()
-    print_report(report, archive_path)
-    with Archive(archive_path) as archive:
+    print_outcome(report, request, quiet=False)
+    with opened(archive_path) as archive:
         stats = archive.stats()
     click.echo(
         f"\nThe archive holds {stats.articles} articles from {len(stats.by_outlet)} outlets."
     )
-    click.echo(f"Browse it:  akhbar serve --archive {archive_path}")
-    click.echo(f"Export it:  akhbar export --archive {archive_path} --format jsonl out.jsonl")
+    akhbar = _invocation()
+    click.echo(f"Browse it:  {akhbar} serve --archive {archive_path}")
+    click.echo(f"Export it:  {akhbar} export --archive {archive_path} out.jsonl")
     sys.exit(report.exit_code)
+
+
+def _remove_earlier_demo(path: Path) -> None:
+    """Each demo starts afresh: the sample site's ports change every run, so the URLs an earlier
+    demo archived lead nowhere. A file is removed only if every run it records was a demo's."""
+    try:
+        check_openable(path)
+    except ArchiveError as exc:
+        raise CannotRun(str(exc)) from exc
+    if not path.exists():
+        return
+    with opened(path) as archive:
+        commands = {run.command for run in archive.runs(1_000_000)}
+        empty = not archive.count(latest_only=False)
+    if not commands <= {"akhbar demo"} or not (commands or empty):
+        raise usage_error(
+            f"{path} holds more than an earlier demo: give the demo another --archive"
+        )
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), default_log(path)):
+        leftover.unlink(missing_ok=True)
+
+
+def _invocation() -> str:
+    """How to run akhbar as this command was run: `akhbar` when that is on the PATH, else the
+    script's path (`.venv/bin/akhbar` after `make demo`), so printed commands work as printed."""
+    script = Path(sys.argv[0])
+    on_path = shutil.which("akhbar")
+    if script.name != "akhbar" or (on_path and Path(on_path).resolve() == script.resolve()):
+        return "akhbar"
+    try:
+        return str(script.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(script.resolve())
 
 
 @cli.command()
@@ -306,9 +401,15 @@ def demo(archive_path: Path, verbose: bool) -> None:
 )
 @click.argument("outlets", nargs=-1)
 def status(archive_path: Path, limit: int, outlets: tuple[str, ...]) -> None:
-    """Each outlet's recent runs: pages fetched, articles new/duplicate, refusals, errors."""
-    records = _outlet_runs(archive_path, limit * 50)
-    grouped = health.by_outlet(r for r in records if not outlets or r.outlet in outlets)
+    """Each outlet's recent runs (or only OUTLETS'): pages fetched, articles new/duplicate,
+    refusals, errors."""
+    with opened(archive_path) as archive:
+        check_outlets(outlets, archive)
+        if outlets:
+            records = [r for name in outlets for r in archive.outlet_runs(name, limit)]
+        else:
+            records = archive.outlet_runs(limit=limit * 50)
+    grouped = health.by_outlet(records)
     if not grouped:
         click.echo("No runs recorded yet.")
         return
@@ -329,49 +430,39 @@ def status(archive_path: Path, limit: int, outlets: tuple[str, ...]) -> None:
 
 @cli.command()
 @ARCHIVE_OPTION
-def check(archive_path: Path) -> None:
-    """Exit non-zero, naming the outlet, when a crawl looks broken or the archive file is
-    damaged (for monitoring)."""
-    findings = _archive_findings(archive_path)
-    if not any(f.problem == "damaged" for f in findings):  # else the runs may be unreadable
-        findings += health.check(_outlet_runs(archive_path, 1000))
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when all is healthy (for cron).")
+@click.argument("outlets", nargs=-1)
+def check(archive_path: Path, quiet: bool, outlets: tuple[str, ...]) -> None:
+    """Is every outlet (or OUTLETS) healthy, and the archive file sound? Exit 1, a line per
+    finding, when a crawl looks broken (blocked, unreachable, stalled, refusals jumping, dates or
+    titles lost, the last run failed) or the file is damaged."""
+    with opened(archive_path) as archive:
+        damage = archive.integrity_problems()  # PRAGMA quick_check
+        findings = _archive_findings(archive, damage)
+        if not damage:  # else the runs may be unreadable
+            check_outlets(outlets, archive)
+            records = archive.outlet_runs(limit=1000)
+            findings += health.check(r for r in records if not outlets or r.outlet in outlets)
     for finding in findings:
         click.echo(printable(f"{finding.outlet}: {finding.problem}: {finding.detail}"))
     if findings:
-        sys.exit(1)
-    click.echo("All outlets look healthy.")
+        sys.exit(EXIT_PROBLEM)
+    if not quiet:
+        click.echo("All outlets look healthy.")
 
 
-def _archive_findings(archive_path: Path) -> list[health.Finding]:
-    """The file's own problems: damaged pages (PRAGMA quick_check), a last run that failed."""
-    if not archive_path.exists():
-        fail(f"no archive at {archive_path}")
-    try:
-        with Archive(archive_path, readonly=True) as archive:
-            damage = archive.integrity_problems()
-            runs = [] if damage else archive.runs(1)
-    except ArchiveError as exc:
-        fail(str(exc))
+def _archive_findings(archive: Archive, damage: list[str]) -> list[health.Finding]:
+    """The file's own problems: damaged pages, a last run that failed."""
     findings = [health.Finding("archive", "damaged", line) for line in damage[:10]]
+    runs = [] if damage else archive.runs(1)
     if runs and runs[0].status == "failed":
         detail = f"run {runs[0].id} failed (`akhbar status` shows its errors)"
         findings.append(health.Finding("archive", "failed-run", detail))
     return findings
 
 
-def _outlet_runs(archive_path: Path, limit: int) -> list[OutletRunRecord]:
-    if not archive_path.exists():
-        fail(f"no archive at {archive_path}")
-    try:
-        with Archive(archive_path, readonly=True) as archive:
-            return archive.outlet_runs(limit=limit)
-    except ArchiveError as exc:
-        fail(str(exc))
-    raise AssertionError("unreachable")
-
-
 def _mount_optional_commands() -> None:
-    """Commands owned by other modules: archive browsing/export, the outlet registry."""
+    """Commands owned by other modules: archive browsing/export, the outlet registry..."""
     from crawler.cli.archive import ARCHIVE_COMMANDS
     from crawler.cli.bench import bench
     from crawler.cli.outlets import outlets
@@ -379,6 +470,8 @@ def _mount_optional_commands() -> None:
 
     for command in [*ARCHIVE_COMMANDS, *SCALE_COMMANDS, outlets, bench]:
         cli.add_command(command)
+    for command in cli.commands.values():  # one exit-code table, in every command's --help
+        command.epilog = command.epilog or exit_codes_help()
 
 
 _mount_optional_commands()

@@ -18,13 +18,11 @@ from tqdm.utils import CallbackIOWrapper
 
 from archive.db import Archive
 from archive.errors import ArchiveError
-from crawler.cli.errors import fail as _fail
-from crawler.cli.options import ARCHIVE_OPTION
+from crawler.cli.errors import CannotRun, Locked
+from crawler.cli.options import ARCHIVE_OPTION, on_terminal
 from crawler.outlets import OutletError, load_registry
-from crawler.run.crawl import (  # 3: a WARC ends in a damaged record
-    EXIT_LOCKED,
-    EXIT_PARTIAL,
-)
+from crawler.run.exits import EXIT_PARTIAL  # ingest-warc: a WARC ends in a damaged record
+from crawler.run.interrupts import signals_deferred
 from crawler.run.lock import ArchiveLocked, crawl_lock
 from crawler.scale.reextract import ReplayReport
 
@@ -44,12 +42,15 @@ WORKERS_OPTION = click.option(
 def _writing(archive_path: Path) -> Iterator[Archive]:
     """The archive, opened for writing under the crawl lock; errors become one clear line."""
     try:
-        with crawl_lock(archive_path), Archive(archive_path) as archive:
-            yield archive
+        with crawl_lock(archive_path):
+            with signals_deferred():  # a migration is never cut half-way
+                archive = Archive(archive_path)
+            with archive:
+                yield archive
     except ArchiveLocked as exc:
-        _fail(str(exc), EXIT_LOCKED)
+        raise Locked(str(exc)) from exc
     except (ArchiveError, OutletError, OSError) as exc:
-        _fail(str(exc))
+        raise CannotRun(str(exc)) from exc
 
 
 def print_replay(report: ReplayReport, verb: str) -> None:
@@ -100,7 +101,7 @@ def reextract(
 @ARCHIVE_OPTION
 @OUTLETS_OPTION
 @WORKERS_OPTION
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (there is none off a terminal).")
 def ingest_warc(
     files: tuple[Path, ...],
     archive_path: Path,
@@ -112,7 +113,8 @@ def ingest_warc(
     keeping only pages of declared outlets."""
     from crawler.scale.backfill import ingest_warc as run
 
-    bar = tqdm(total=sum(p.stat().st_size for p in files), unit="B", unit_scale=True, disable=quiet)
+    bar = tqdm(total=sum(p.stat().st_size for p in files), unit="B", unit_scale=True,
+               disable=quiet or not on_terminal())  # fmt: skip
 
     @contextmanager
     def progress(path: Path) -> Iterator[IO[bytes]]:
@@ -151,14 +153,14 @@ def ingest(redis_url: str, archive_path: Path, batch: int, idle_exit: float, pre
 
     problem = redis_url_problem(redis_url)
     if problem:
-        _fail(f"--redis {redis_url!r}: {problem}")
+        raise click.UsageError(f"--redis {redis_url!r}: {problem}")
     outcomes: Counter[str] = Counter()
     with _writing(archive_path) as archive:
         ingester = Ingester(client(redis_url), archive, prefix)
         try:
             outcomes = ingester.run(batch, idle_exit=idle_exit)
         except redis.RedisError as exc:
-            _fail(f"Redis at {redis_url}: {exc}")
+            raise CannotRun(f"Redis at {redis_url}: {exc}") from exc
         except KeyboardInterrupt:
             outcomes = ingester.outcomes  # an unfinished batch is taken again next start
     total = sum(outcomes.values())

@@ -8,6 +8,7 @@ else of akhbar: every other package may use it.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -259,13 +260,25 @@ def load_registry(extra_files: Iterable[Path] = (), *, shipped: bool = True) -> 
 
 
 def select(registry: Mapping[str, Outlet], names: Iterable[str]) -> list[Outlet]:
-    """The named outlets, or an OutletError naming the unknown ones and the known ones."""
+    """The named outlets, or an OutletError naming the unknown ones and the nearest known names."""
     names = list(names)
     unknown = [n for n in names if n not in registry]
     if unknown:
-        known = ", ".join(sorted(registry)) or "none"
-        raise OutletError(f"unknown outlet {', '.join(map(repr, unknown))}; known: {known}")
+        raise OutletError(unknown_outlets(unknown, registry, "`akhbar outlets` lists them all"))
     return [registry[n] for n in names]
+
+
+def unknown_outlets(unknown: Iterable[str], known: Iterable[str], where: str) -> str:
+    """`unknown outlet 'hespres-fr' (did you mean 'hespress-fr'?); <where>`: the close names
+    only, never the whole list (a typo among 38 names is found by eye in none of them)."""
+    names = sorted(set(known))
+    described = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+        hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+        described.append(f"{name!r}{hint}")
+    noun = "outlet" if len(described) == 1 else "outlets"
+    return f"unknown {noun} {', '.join(described)}; {where}"
 
 
 def adhoc_outlet(

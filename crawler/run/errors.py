@@ -104,3 +104,42 @@ def is_transient(kind: str) -> bool:
         "too_large",
         "unsupported_scheme",
     }
+
+
+# What each kind says about a site, for one readable line per failed outlet.
+_PHRASES = {
+    "dns": "dns lookup failed for {hosts}",
+    "connection_refused": "connection refused by {hosts}",
+    "connection_lost": "connection to {hosts} lost",
+    "timeout": "no answer from {hosts} in time",
+    "truncated": "{hosts} cut its answers short",
+    "too_large": "answers from {hosts} too large",
+    "response_failed": "broken answers from {hosts}",
+    "robots_denied": "robots.txt of {hosts} forbids the pages",
+    "redirect_loop": "{hosts} redirects in a loop",
+    "offsite_redirect": "{hosts} redirects to another site",
+    "unsupported_scheme": "links of {hosts} lead to a scheme other than http(s)",
+}
+MAX_KINDS_SHOWN = 3
+
+
+def describe_failure(outlet: str, errors: dict[str, int], hosts: tuple[str, ...]) -> str:
+    """`hespress-fr: dns lookup failed for fr.hespress.com (2 requests)`: why an outlet failed,
+    its most frequent error kinds first."""
+    where = ", ".join(hosts) or "its site"
+    kinds = sorted(errors.items(), key=lambda item: (-item[1], item[0]))
+    reasons = [_reason(kind, count, where) for kind, count in kinds]
+    if len(reasons) > MAX_KINDS_SHOWN:
+        more = len(reasons) - MAX_KINDS_SHOWN
+        reasons[MAX_KINDS_SHOWN:] = [f"{more} more kind{'s' if more > 1 else ''} of error"]
+    return f"{outlet}: {'; '.join(reasons) or 'no feed, sitemap or listing page could be read'}"
+
+
+def _reason(kind: str, count: int, hosts: str) -> str:
+    requests = f"{count} request" if count == 1 else f"{count} requests"
+    if kind.startswith("http_"):
+        return f"{hosts} answered HTTP {kind.removeprefix('http_')} ({requests})"
+    if kind.startswith("blocked_"):  # cloudflare, datadome, captcha, forbidden...
+        return f"{hosts} blocks our requests ({kind.removeprefix('blocked_')}, {requests})"
+    phrase = _PHRASES.get(kind, "{kind} from {hosts}").format(hosts=hosts, kind=kind)
+    return f"{phrase} ({requests})"

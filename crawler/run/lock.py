@@ -7,19 +7,12 @@ crawl killed with kill -9 never leaves a stale lock behind.
 from __future__ import annotations
 
 import fcntl
-import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Self
 
-from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
-
-from archive.db import Archive
-
-logger = logging.getLogger(__name__)
+from archive.db import Archive, check_openable
 
 
 class ArchiveLocked(RuntimeError):
@@ -28,6 +21,7 @@ class ArchiveLocked(RuntimeError):
 
 @contextmanager
 def crawl_lock(archive_path: str | Path) -> Iterator[Path]:
+    check_openable(Path(archive_path))  # nothing is created beside a path that cannot be one
     lock_path = Path(f"{archive_path}.lock")
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -56,7 +50,8 @@ def lock_holder(archive_path: str | Path) -> int | None:
 
 def mark_interrupted_runs(archive_path: str | Path) -> int:
     """Runs still `running` in the archive were killed (kill -9, power loss): mark them
-    `interrupted`. Call it only while holding the crawl lock. Returns how many were marked."""
+    `interrupted`. Call it only while holding the crawl lock (then no other crawl can be writing,
+    so a `running` row is a dead one). Returns how many were marked."""
     with Archive(archive_path) as archive:
         archive.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -68,22 +63,3 @@ def mark_interrupted_runs(archive_path: str | Path) -> int:
             raise
         archive.conn.execute("COMMIT")
         return cursor.rowcount
-
-
-class InterruptedRunsExtension:
-    """At crawl start, mark the runs a killed crawl left `running` as `interrupted`.
-
-    Only when this process holds the archive's crawl lock (`akhbar crawl` takes it): then no
-    other crawl can be writing, so a `running` row is a dead one. A plain `scrapy crawl`, which
-    takes no lock, leaves the rows alone.
-    """
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        path = crawler.settings.get("ARCHIVE_PATH")
-        if not path or lock_holder(path) != os.getpid() or not Path(path).exists():
-            raise NotConfigured("this process does not hold the archive's crawl lock")
-        marked = mark_interrupted_runs(path)
-        if marked:
-            logger.warning("%d earlier run(s) had been killed: marked interrupted", marked)
-        return cls()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import re
+import signal
 import time
 from dataclasses import dataclass, replace
 
@@ -107,6 +108,9 @@ def start_worker(crawl_pid: int | None = None, budget: Budget | None = None) -> 
     """The pool's initializer: end with the crawl (crawler/scale/limits.py), take the page
     budget, warm up."""
     global _budget
+    # Ctrl-C reaches the terminal's whole process group: the crawl decides when workers end
+    # (a worker dying of it would print a traceback and lose the pages it was given).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     worker_process_setup(crawl_pid)
     _budget = budget or Budget()
     warm_up()

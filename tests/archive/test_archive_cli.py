@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -88,7 +89,7 @@ def test_export_with_card(archive_file: Path, tmp_path: Path) -> None:
 def test_errors_are_one_clear_line(tmp_path: Path, command: str) -> None:
     name, *rest = command.split()
     result = run(name, "--archive", str(tmp_path / "missing.db"), *rest)
-    assert result.exit_code == 1
+    assert result.exit_code == 4
     assert result.output == f"Error: cannot open archive {tmp_path / 'missing.db'}: no such file\n"
 
 
@@ -97,10 +98,94 @@ def test_not_an_archive_and_bad_export_path(archive_file: Path, tmp_path: Path) 
     notes.write_text("not a database")
     result = run("stats", "--archive", str(notes))
     assert (result.exit_code, result.output) == (
-        1, f"Error: cannot open archive {notes}: not an SQLite database\n")  # fmt: skip
-    result = run("export", "--archive", str(archive_file), "--format", "jsonl", "--no-progress",
-                 str(tmp_path))  # fmt: skip
+        4, f"Error: cannot open archive {notes}: not an SQLite database\n")  # fmt: skip
+    result = run("export", "--archive", str(archive_file), "--format", "jsonl", str(tmp_path))
     assert (result.exit_code, result.output) == (
-        1, f"Error: jsonl export needs a file path: {tmp_path} is a directory\n")  # fmt: skip
+        4, f"Error: jsonl export needs a file path: {tmp_path} is a directory\n")  # fmt: skip
     result = run("export", "--archive", str(archive_file), "--format", "xml", "o")
-    assert result.exit_code == 2 and "'xml' is not one of" in result.output
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: Invalid value for '--format': 'xml' is not one of")
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("corpus.jsonl", "jsonl"), ("corpus.CSV", "csv"), ("corpus.parquet", "parquet")],
+)
+def test_the_format_comes_from_the_extension(
+    archive_file: Path, tmp_path: Path, name: str, fmt: str
+) -> None:
+    out = tmp_path / name
+    result = run("export", "--archive", str(archive_file), str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == f"exported 4 articles to {out} ({fmt})"
+    assert result.stderr == ""  # no progress bar off a terminal
+
+
+def test_an_existing_directory_is_a_txt_export(archive_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "texts"
+    out.mkdir()
+    result = run("export", "--archive", str(archive_file), str(out))
+    assert result.stdout.splitlines()[0] == f"exported 4 articles to {out} (txt)"
+    assert (out / "index.jsonl").exists()
+
+
+def test_an_output_that_names_no_format_is_a_usage_error(
+    archive_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "corpus.json"
+    result = run("export", "--archive", str(archive_file), str(out))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: cannot tell the format of {out}: name it .jsonl, .csv or .parquet, or give "
+        "--format (txt writes a directory)",
+        "Try 'main export --help' for help.",
+    ]
+    assert not out.exists()
+
+
+def test_csv_carries_every_url_of_an_article(archive_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "corpus.csv"
+    assert run("export", "--archive", str(archive_file), str(out)).exit_code == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = {row["url"]: json.loads(row["urls"]) for row in csv.DictReader(handle)}
+    assert rows["https://lematin.example/ia-benguerir"] == [
+        "https://lematin.example/ia-benguerir",
+        "https://lematin.example/ia-benguerir?utm_source=x",
+    ]
+    assert all(urls for urls in rows.values())
+
+
+def test_an_export_that_matches_nothing_says_so(archive_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "none.jsonl"
+    result = run("export", "--archive", str(archive_file), "--outlet", "h24", "--since",
+                 "2025-03-02", str(out))  # fmt: skip
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"nothing matched --outlet h24 --since 2025-03-02: {out} holds no article "
+        "(`akhbar stats` shows what the archive holds)\n"
+    )
+    assert result.stdout.splitlines()[0] == f"exported 0 articles to {out} (jsonl)"
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "count"),
+    [
+        ("2025-03-01", None, 2),  # h24 at 2025-03-01T08:00Z, hespress-ar on the 15th
+        ("2025-03-01T08:00Z", None, 2),  # inclusive
+        ("2025-03-01T08:01Z", None, 1),
+        ("2025-03-01T09:00+01:00", None, 2),  # the same moment as 08:00Z
+        (None, "2025-02-07", 1),  # lematin: 2025-02-07T22:34+01:00, the outlet's own day
+        (None, "2025-02-07T21:33", 0),  # a time without a zone is UTC: 22:34+01:00 is 21:34
+        (None, "2025-02-07T21:34", 1),
+        ("1000w", None, 4),
+        ("2025-02-08", "2025-02-28", 1),
+    ],
+)
+def test_dates_filter_by_day_or_by_moment(
+    archive_file: Path, tmp_path: Path, since: str | None, until: str | None, count: int
+) -> None:
+    out = tmp_path / "out.jsonl"
+    bounds = [*(["--since", since] if since else []), *(["--until", until] if until else [])]
+    result = run("export", "--archive", str(archive_file), *bounds, str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == f"exported {count} articles to {out} (jsonl)"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from archive.db import Archive
 from archive.models import Article
 from crawler.cli.main import cli
-from crawler.run.crawl import EXIT_CANNOT_RUN
+from crawler.run.exits import EXIT_CANNOT_RUN, EXIT_USAGE
 
 KEPT = Article(
     url="https://ex.ma/un-article-deja-archive/",
@@ -36,13 +36,18 @@ def rows(path: Path) -> list[str]:
         return [r[0] for r in conn.execute("SELECT url FROM articles")]
 
 
-def test_unknown_outlet_names_it_and_lists_known_ones(archive_with_one_article: Path) -> None:
+def test_unknown_outlet_is_a_usage_error_naming_the_nearest_ones(
+    archive_with_one_article: Path,
+) -> None:
     result = CliRunner().invoke(
-        cli, ["crawl", "hespress-fr", "no-such-outlet", "--archive", str(archive_with_one_article)]
+        cli, ["crawl", "hespress-fr", "hespres-fr", "--archive", str(archive_with_one_article)]
     )
-    assert result.exit_code == EXIT_CANNOT_RUN
-    assert "Error: unknown outlet 'no-such-outlet'; known: " in result.output
-    assert "hespress-fr" in result.output.split("known:")[1]
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.splitlines() == [
+        "Error: unknown outlet 'hespres-fr' (did you mean 'hespress-fr' or 'hespress-ar' or "
+        "'hespress-en'?); `akhbar outlets` lists them all",
+        "Try 'cli crawl --help' for help.",
+    ]
     assert rows(archive_with_one_article) == [KEPT.url]
 
 
@@ -53,9 +58,9 @@ def test_a_file_that_is_not_an_archive_is_refused_and_left_untouched(tmp_path: P
         cli, ["crawl", "--feed", "http://127.0.0.1:9/feed", "--archive", str(notes)]
     )
     assert result.exit_code == EXIT_CANNOT_RUN
-    assert result.output.startswith("Error: ")
-    assert str(notes) in result.output
+    assert result.stderr == f"Error: cannot open archive {notes}: not an SQLite database\n"
     assert notes.read_bytes() == b"my precious notes, not SQLite at all\n" * 20
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db", "notes.db.lock"]
 
 
 def test_an_archive_in_a_missing_directory_is_named(tmp_path: Path) -> None:
@@ -64,21 +69,27 @@ def test_an_archive_in_a_missing_directory_is_named(tmp_path: Path) -> None:
         cli, ["crawl", "--feed", "http://127.0.0.1:9/f", "--archive", str(missing)]
     )
     assert result.exit_code == EXIT_CANNOT_RUN
-    assert "Error: " in result.output and str(missing) in result.output
+    assert result.stderr == (
+        f"Error: cannot open archive {missing}: directory {missing.parent} does not exist\n"
+    )
 
 
 def test_nothing_to_crawl_says_what_to_give(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["crawl", "--archive", str(tmp_path / "a.db")])
-    assert result.exit_code == EXIT_CANNOT_RUN
-    assert "nothing to crawl" in result.output and "--feed" in result.output
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.splitlines()[0] == (
+        "Error: nothing to crawl: name outlets (see `akhbar outlets`), "
+        "or give --feed, --sitemap or --start"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_ad_hoc_url_must_be_http(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli, ["crawl", "--feed", "ftp://ex.ma/feed", "--archive", str(tmp_path / "a.db")]
     )
-    assert result.exit_code == EXIT_CANNOT_RUN
-    assert "not an http(s) URL: 'ftp://ex.ma/feed'" in result.output
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.splitlines()[0] == "Error: not an http(s) URL: 'ftp://ex.ma/feed'"
 
 
 @pytest.mark.parametrize(
@@ -111,7 +122,23 @@ def test_extract_unknown_outlet_is_named(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
     result = CliRunner().invoke(
-        cli, ["extract", str(page), "--url", "https://ex.ma/x/", "--outlet", "nope"]
+        cli, ["extract", str(page), "--url", "https://ex.ma/x/", "--outlet", "medias"]
     )
-    assert result.exit_code == EXIT_CANNOT_RUN
-    assert "Error: unknown outlet 'nope'" in result.output
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.startswith(
+        "Error: unknown outlet 'medias' (did you mean 'medias24'?); `akhbar outlets` lists them"
+    )
+
+
+def test_a_log_file_in_a_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
+    log = tmp_path / "logs" / "crawl.log"
+    result = CliRunner().invoke(
+        cli,
+        ["crawl", "--feed", "http://127.0.0.1:9/f", "--archive", str(tmp_path / "a.db"),
+         "--log-file", str(log)],
+    )  # fmt: skip
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.splitlines()[0] == (
+        f"Error: --log-file {log}: directory {log.parent} does not exist"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -74,7 +74,7 @@ def test_an_ad_hoc_url_akhbar_cannot_fetch_is_named(tmp_path: Path, url: str, me
     code, output = akhbar("crawl", "--feed", url, "--archive", str(tmp_path / "a.db"))
     assert (code, output) == (4, f"Error: {message}: {url!r}\n")
     code, output = akhbar("extract", __file__, "--url", url)
-    assert code == 4 and output.startswith(f"Error: --url {url!r} is ")
+    assert code == 2 and output.startswith(f"Error: --url {url!r} is ")
 
 
 @pytest.mark.parametrize(
@@ -90,10 +90,10 @@ def test_huge_numbers_are_usage_errors(tmp_path: Path, args: list[str]) -> None:
 
 def test_a_redis_url_that_is_none_is_named(tmp_path: Path) -> None:
     code, output = akhbar("ingest", "--redis", "notaurl", "--archive", str(tmp_path / "a.db"))
-    assert code == 4 and output.startswith("Error: --redis 'notaurl': Redis URL must specify")
+    assert code == 2 and output.startswith("Error: --redis 'notaurl': Redis URL must specify")
     code, output = akhbar("crawl", "--feed", "https://ex.ma/feed", "--redis", "notaurl",
                           "--archive", str(tmp_path / "a.db"))  # fmt: skip
-    assert code == 4 and output.startswith("Error: --redis 'notaurl'")
+    assert code == 2 and output.startswith("Error: --redis 'notaurl'")
 
 
 def test_set_archive_path_is_refused_for_archive(tmp_path: Path) -> None:

@@ -34,10 +34,15 @@ def crawl_demo(site: DemoSite, archive: Path, *extra: str) -> subprocess.Complet
     )
 
 
-def assert_clean_run(result: subprocess.CompletedProcess[str], codes: Sequence[int] = (0,)) -> None:
+def assert_clean_run(
+    result: subprocess.CompletedProcess[str], log: Path | None = None, codes: Sequence[int] = (0,)
+) -> None:
+    """Exit code in `codes`; no traceback or deprecation on the terminal nor in the crawl's log
+    (`akhbar crawl` logs beside the archive, `<archive>.log`)."""
     assert result.returncode in codes, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
-    assert "ScrapyDeprecationWarning" not in result.stderr, result.stderr
+    for text in (result.stderr, log.read_text() if log else ""):
+        assert "Traceback" not in text, text
+        assert "ScrapyDeprecationWarning" not in text, text
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 def crawled(demo_site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     archive = tmp_path_factory.mktemp("e2e") / "archive.db"
     demo_site.reset_requests()
-    assert_clean_run(crawl_demo(demo_site, archive))
+    assert_clean_run(crawl_demo(demo_site, archive), Path(f"{archive}.log"))
     yield archive
 
 
@@ -108,7 +108,7 @@ def test_a_second_run_downloads_no_article_page_and_adds_nothing(
     urls_before = query(crawled, "SELECT count(*) FROM article_urls")[0][0]
     demo_site.reset_requests()
     result = crawl_demo(demo_site, crawled)
-    assert_clean_run(result)
+    assert_clean_run(result, Path(f"{crawled}.log"))
     article_paths = {urlsplit(a["url"]).path for a in demo_site.expected()["articles"]}
     fetched = [p for _, p in demo_site.requests() if urlsplit(p).path in article_paths]
     assert fetched == []

@@ -19,7 +19,7 @@ def test_ad_hoc_sitemap_crawl_of_an_untuned_site(tmp_path: Path) -> None:
             "crawl", "--sitemap", f"{base}/sitemap.xml", "--archive", str(archive), *FAST
         )
         expected = site.expected()
-    assert_clean_run(result)
+    assert_clean_run(result, Path(f"{archive}.log"))
     for want in expected["articles"]:
         row = article_for(archive, want["url"])
         assert (row["title"], row["language"], row["published"]) == (

@@ -73,6 +73,14 @@ def test_status_shows_each_outlets_recent_runs(health: Health) -> None:
 
 def test_check_on_a_missing_archive_is_a_clear_error(tmp_path: Path) -> None:
     result = akhbar("check", "--archive", str(tmp_path / "none.db"))
-    assert (
-        result.returncode == 4 and result.stderr == f"Error: no archive at {tmp_path / 'none.db'}\n"
-    )
+    assert result.returncode == 4
+    assert result.stderr == f"Error: cannot open archive {tmp_path / 'none.db'}: no such file\n"
+
+
+def test_check_quiet_prints_only_findings_and_can_check_some_outlets(health: Health) -> None:
+    quiet = akhbar("check", "-q", "--archive", str(health.archive))
+    assert (quiet.returncode, quiet.stderr) == (1, "")
+    assert len(quiet.stdout.splitlines()) == 2
+    walled = akhbar("check", "-q", "walled", "--archive", str(health.archive))
+    assert (walled.returncode, walled.stdout) == (
+        1, "walled: blocked: the outlet blocks our requests (blocked_cloudflare)\n")  # fmt: skip

@@ -67,9 +67,11 @@ def _crawl_round(site: FixtureSite, redis_url: str, tmp_path: Path) -> list[dict
     ingester = [sys.executable, "-c", INGEST, "--redis", redis_url,
                 "--archive", str(tmp_path / "archive.db"), "--exit-when-idle", "10"]  # fmt: skip
     results = _run_together([*workers, ingester])
+    logs = [(tmp_path / f"worker{n}.db.log").read_text() for n in (1, 2)]  # beside the archive
     for result in results:
         assert result.returncode == 0, result.stdout + result.stderr
         assert "ScrapyDeprecationWarning" not in result.stderr
+    assert not any("ScrapyDeprecationWarning" in log or "Traceback" in log for log in logs)
     counters = []
     for n in (1, 2):
         with sqlite3.connect(tmp_path / f"worker{n}.db") as conn:
