@@ -94,30 +94,41 @@ def front_page_url(host: str, port: int) -> str:
 
 
 def serve(path: Path, port: int, host: str, allow_sql: bool = True) -> int:
-    """Run datasette on the archive until it stops; return its exit code. Leaves no file behind."""
+    """Run datasette on the archive until it stops; return its exit code, or minus the number of
+    the signal that stopped it (as `subprocess` does). Leaves no file behind."""
     with tempfile.TemporaryDirectory(prefix="akhbar-serve-") as folder:
         metadata_file = write_metadata(path, Path(folder))
         command = serve_command(path, port, host, metadata_file, allow_sql=allow_sql)
         process = subprocess.Popen(command)
-        with _passed_on(process):
+        with _passed_on(process) as received:
             while True:
                 try:
-                    return process.wait()
+                    code = process.wait()
+                    break
                 except KeyboardInterrupt:  # SIGINT before our handler was installed
+                    received.append(signal.SIGINT)
                     process.send_signal(signal.SIGINT)
+        return -received[0] if received else code
 
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @contextmanager
-def _passed_on(process: subprocess.Popen[bytes]) -> Iterator[None]:
-    """While datasette runs, a stop signal to this process goes to datasette instead."""
+def _passed_on(process: subprocess.Popen[bytes]) -> Iterator[list[int]]:
+    """While datasette runs, a stop signal to this process goes to datasette instead; the
+    signals passed on are listed in what this yields."""
     previous = {sig: signal.getsignal(sig) for sig in _STOP_SIGNALS}
+    received: list[int] = []
+
+    def pass_on(number: int, _frame: object) -> None:
+        received.append(number)
+        process.send_signal(number)
+
     for sig in _STOP_SIGNALS:
-        signal.signal(sig, lambda number, _frame: process.send_signal(number))
+        signal.signal(sig, pass_on)
     try:
-        yield
+        yield received
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -235,7 +235,15 @@ def print_outcome(report: CrawlReport, request: CrawlRequest, quiet: bool) -> No
     for summary in report.outlets:
         if summary.outlet in report.failed_outlets:
             click.echo(describe_failure(summary.outlet, summary.errors, summary.hosts), err=True)
-    if report.status == "failed" and not report.interrupted_by:
+    if report.unwritten:
+        click.echo(
+            printable(
+                f"Error: {report.unwritten} articles could not be archived ({report.write_error}); "
+                f"the next run fetches them again; see {request.log_file}"
+            ),
+            err=True,
+        )
+    elif report.status == "failed" and not report.interrupted_by:
         click.echo(
             f"Error: the crawl failed ({report.finish_reason}); see {request.log_file}", err=True
         )

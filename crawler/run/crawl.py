@@ -70,6 +70,8 @@ class CrawlReport:
     finish_reason: str
     interrupted_by: str | None = None  # "SIGTERM", "SIGINT": whenever it came, the exit is 5
     logged: Mapping[str, int] = field(default_factory=dict)  # "WARNING"/"ERROR": records logged
+    unwritten: int = 0  # articles the archive refused to store (disk full, damaged file)
+    write_error: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -241,4 +243,6 @@ def _report(crawler: Crawler, run_id: int, interrupted_by: str | None) -> CrawlR
         finish_reason=str(stats.get("finish_reason", "not started")),
         interrupted_by=interrupted_by,
         logged={level: count for level, count in logged.items() if count},
+        unwritten=int(stats.get("archive/write_failed", 0)),
+        write_error=stats.get("archive/write_error"),
     )

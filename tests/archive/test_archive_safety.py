@@ -73,12 +73,12 @@ def test_an_archive_given_as_the_output_is_refused_and_untouched(
         archive.add(article())
     before = archive_file.read_bytes()
     code, output = akhbar("export", "--archive", str(other), "--format", "csv", str(archive_file))
-    assert code == 1
+    assert code == 4
     assert f"{archive_file} is an SQLite database" in output and "--archive" in output
     code, output = akhbar(
         "export", "--archive", str(archive_file), "--format", "jsonl", str(archive_file), "--force"
     )
-    assert code == 1 and "is the archive itself" in output
+    assert code == 4 and "is the archive itself" in output
     assert archive_file.read_bytes() == before
     assert _count(archive_file) == 4  # five fetches, one of them a copy
 
@@ -87,7 +87,7 @@ def test_an_existing_export_is_replaced_only_with_force(archive_file: Path, tmp_
     out = tmp_path / "out.jsonl"
     out.write_text("my notes\n")
     code, output = akhbar("export", "--archive", str(archive_file), "--format", "jsonl", str(out))
-    assert code == 1 and f"{out} exists; add --force to replace it" in output
+    assert code == 4 and f"{out} exists; add --force to replace it" in output
     assert out.read_text() == "my notes\n"
     code, _ = akhbar("export", "--archive", str(archive_file), "--format", "jsonl", str(out),
                      "--force", "--no-progress")  # fmt: skip
@@ -103,7 +103,7 @@ def test_a_txt_export_never_replaces_a_folder_it_did_not_write(
     (folder / "thesis.odt").write_text("years of work")
     code, output = akhbar("export", "--archive", str(archive_file), "--format", "txt",
                           str(folder), "--force")  # fmt: skip
-    assert code == 1 and "akhbar did not write" in output
+    assert code == 4 and "akhbar did not write" in output
     assert (folder / "thesis.odt").read_text() == "years of work"
 
 
@@ -136,7 +136,7 @@ def test_a_full_disk_mid_export_leaves_no_file(big_archive: Path, tmp_path: Path
     process = _export(big_archive, out)
     resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 1
+    assert process.returncode == 4
     assert err.strip() == f"Error: cannot write export {out}: File too large"
     assert list(tmp_path.iterdir()) == []
 
@@ -151,7 +151,7 @@ def test_backup_copies_a_live_archive_whole(archive_file: Path, tmp_path: Path) 
         code, output = akhbar("backup", "--archive", str(archive_file), str(copy))
         assert code == 0, output
         code, output = akhbar("backup", "--archive", str(archive_file), str(copy))
-        assert code == 1 and "exists; add --force" in output
+        assert code == 4 and "exists; add --force" in output
     assert _count(copy) == 5 and not Path(f"{copy}-wal").exists()
 
 

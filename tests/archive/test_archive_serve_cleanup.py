@@ -54,7 +54,7 @@ def test_serve_stops_datasette_and_removes_its_files(tmp_path: Path, sig: signal
     )
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/-/versions.json", process)
-        assert [p.name for p in temp.glob("akhbar-datasette-*.json")]  # written while it serves
+        assert list(temp.glob("akhbar-serve-*/metadata.json"))  # written while it serves
         process.send_signal(sig)
         _, stderr = process.communicate(timeout=30)
     finally:

@@ -32,6 +32,7 @@ COMMANDS = [
     Command("export", lambda d: ["export", str(d / "out.jsonl")], reads=True),
     Command("search", lambda d: ["search", "barrages"], reads=True),
     Command("serve", lambda d: ["serve", "--port", "9"], reads=True),
+    Command("backup", lambda d: ["backup", str(d / "copy.db")], reads=True),
     Command("reextract", lambda d: ["reextract", "--warc", str(d)], reads=False),
     Command("ingest-warc", lambda d: ["ingest-warc", str(d / "x.warc.gz")], reads=False),
     Command("ingest", lambda d: ["ingest", "--redis", "redis://127.0.0.1:9/0"], reads=False),

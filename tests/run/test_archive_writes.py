@@ -84,7 +84,7 @@ def test_a_write_lock_held_by_another_process_is_waited_out(
     release.join()
     holder.close()
     assert process.returncode == 0, out + err
-    assert "archive write attempt 1 of 6" in err
+    assert "archive write attempt 1 of 6" in Path(f"{archive}.log").read_text()
     assert len(article_urls(archive)) == 8
 
 
