@@ -18,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from archive import runs as run_records
+from archive.discovery_state import SourceRecord, get_sources
 from archive.errors import ArchiveBusy, ArchiveError, ArchiveSchemaError, ArchiveUnreadable
 from archive.ingest import Fetch, store
 from archive.models import Article, WarcRef
@@ -109,6 +110,7 @@ class Archive:
         finished_at: str | None,
         counters: Mapping[str, int],
         errors: Mapping[str, int],
+        examples: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         with self._write():
             run_records.record_outlet_run(
@@ -119,6 +121,7 @@ class Archive:
                 finished_at=finished_at,
                 counters=counters,
                 errors=errors,
+                examples=examples,
             )
 
     def finish_run(self, run_id: int, *, status: str, finished_at: str | None = None) -> None:
@@ -258,6 +261,10 @@ class Archive:
 
     def outlet_runs(self, outlet: str | None = None, limit: int = 50) -> list[OutletRunRecord]:
         return run_records.outlet_runs(self.conn, outlet, limit)
+
+    def discovery_sources(self, outlets: Iterable[str] | None = None) -> list[SourceRecord]:
+        """The feeds and sitemaps each outlet was read from: declared, or found on the site."""
+        return get_sources(self.conn, outlets)
 
     def _scalar(self, sql: str) -> int:
         return int(self.conn.execute(sql).fetchone()[0] or 0)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from archive.discovery_state import create_sources_table
 from archive.discovery_state import create_table as create_discovery_state
 from archive.errors import ArchiveSchemaError
 from archive.search import TOKENIZER, fold_sql
@@ -151,7 +152,7 @@ def _runs(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"command", "started_at", "status"},
     )
-    counters = {name: int for name in RUN_COUNTERS}
+    counters = {name: int for name in FIRST_RUN_COUNTERS}
     db["run_outlets"].create(  # type: ignore[union-attr]
         {
             "run_id": int,
@@ -209,7 +210,7 @@ def _views(db: sqlite_utils.Database) -> None:
     db.create_view("stories", STORIES_VIEW)
 
 
-RUN_COUNTERS: tuple[str, ...] = (
+FIRST_RUN_COUNTERS: tuple[str, ...] = (
     "pages_fetched",
     "articles_new",
     "articles_duplicate",
@@ -217,6 +218,26 @@ RUN_COUNTERS: tuple[str, ...] = (
     "pages_refused",
     "requests_skipped_known",
 )
+# What a run found wrong in the registry: articles its pattern missed, pages its hints missed,
+# declared sources that failed, sources found on the site instead (docs/outlets.md).
+REGISTRY_COUNTERS: tuple[str, ...] = (
+    "pattern_missed",
+    "hint_missed",
+    "sources_failed",
+    "sources_found",
+)
+RUN_COUNTERS = FIRST_RUN_COUNTERS + REGISTRY_COUNTERS
+
+
+def _registry_checks(db: sqlite_utils.Database) -> None:
+    """run_outlets gets the registry counters and `examples` (JSON: a few URLs or selectors per
+    counter, for `akhbar check`); discovery_sources keeps each outlet's feeds and sitemaps."""
+    table = db["run_outlets"]
+    for name in REGISTRY_COUNTERS:
+        table.add_column(name, int)  # type: ignore[union-attr]
+    table.add_column("examples", str)  # type: ignore[union-attr]
+    create_sources_table(db)
+
 
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("articles", _articles),
@@ -226,6 +247,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("runs", _runs),
     ("views", _views),
     ("discovery_state", create_discovery_state),
+    ("registry_checks", _registry_checks),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
