@@ -107,16 +107,11 @@ def test_exit_3_names_the_outlets_that_failed_even_when_quiet(
 ) -> None:
     good, gone = make_site(n_ok=2), make_site(n_ok=0)
     registry = outlets_file(tmp_path / "outlets.toml", {"good": good, "gone": gone})
-    registry.write_text(
-        registry.read_text().replace(f"{gone.base}/feed.xml", f"{gone.base}/no-feed")
-    )
-    registry.write_text(
-        registry.read_text().replace(f"{gone.base}/sitemap.xml", f"{gone.base}/no-map")
-    )
+    gone.stop()  # nothing answers: neither the declared sources nor the site's own
     result = crawl(tmp_path / "a.db", "good", "gone", "--outlets", str(registry), "-q")
     assert result.returncode == 3, result.stderr
     assert "failed outlets: gone" in result.stdout
-    assert "http_404=2" in next(
+    assert "connection_refused=2" in next(
         line for line in result.stdout.splitlines() if line.startswith("gone")
     )
 
