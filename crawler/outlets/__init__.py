@@ -18,6 +18,9 @@ from urllib.parse import urlsplit
 
 SHIPPED_DIR = Path(__file__).parent
 EVIDENCE_LEVELS = ("verified", "reported", "unverified", "fixture")
+# What the outlet's recorded test page is: a saved copy of a real page, or a model built to its
+# documented layout (tests/outlets/pages/README.md); "" when none is recorded
+PAGE_KINDS = ("real", "model", "")
 
 
 class OutletError(ValueError):
@@ -58,6 +61,7 @@ class Outlet:
     evidence: Mapping[str, str] = field(default_factory=dict)
     notes: str = ""
     sources: tuple[str, ...] = ()  # citations for the evidence ([evidence] sources = [...])
+    page: str = ""  # the recorded test page: "real" or "model" (PAGE_KINDS)
 
     @property
     def discovery(self) -> tuple[str, ...]:
@@ -126,6 +130,9 @@ def outlet_from_table(table: Mapping[str, Any], source: str = "<table>") -> Outl
     sources = _tuple(evidence_table, "sources")
     evidence = {str(k): str(v) for k, v in evidence_table.items() if k != "sources"}
     domains = _tuple(table, "domains") or (urlsplit(home).netloc.lower(),)
+    page = str(table.get("page", ""))
+    if page not in PAGE_KINDS:
+        raise OutletError(f"{source}: outlet {name!r}: page {page!r} is not 'real' or 'model'")
     return Outlet(
         name=name,
         title=str(table.get("title", name)),
@@ -143,6 +150,7 @@ def outlet_from_table(table: Mapping[str, Any], source: str = "<table>") -> Outl
         evidence=evidence,
         notes=str(table.get("notes", "")),
         sources=sources,
+        page=page,
     )
 
 

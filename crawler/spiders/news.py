@@ -13,7 +13,6 @@ nothing, `SourcePlan` (crawler/discovery/sources.py) finds others on the site.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,16 +27,13 @@ from twisted.python.failure import Failure
 from crawler.discovery import feeds as discovery
 from crawler.discovery import sources as site_sources
 from crawler.discovery.sources import Outcome, Source, SourcePlan
-from crawler.discovery.urls import canonical_url, looks_like_article
+from crawler.discovery.urls import MISSED, canonical_url, link_verdict
 from crawler.extensions import add_example
 from crawler.items import PageItem
 from crawler.outlets import Outlet, adhoc_outlet, load_registry, select
 from crawler.run.errors import error_kind
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
-# link verdicts: fetch it (the pattern matched, or no pattern), fetch it although it missed the
-# pattern (from the outlet's own feed or sitemap), or skip it
-MATCHED, MISSED = "matched", "missed"
 SOURCE_CALLBACKS = {
     "feed": "parse_feed",
     "sitemap": "parse_sitemap",
@@ -223,7 +219,7 @@ class NewsSpider(Spider):
             return
         for link in links:
             url = canonical_url(link)
-            verdict = self._link_verdict(outlet, url, trusted=trusted)
+            verdict = link_verdict(outlet, url, trusted=trusted)
             if verdict is None:
                 if not outlet.owns(url):
                     self._count(outlet, "links_offsite")
@@ -235,19 +231,6 @@ class NewsSpider(Spider):
             self.article_counts[outlet.name] = count + 1
             meta = {"pattern_missed": True} if verdict == MISSED else {}
             yield self._request(url, outlet, "article", self.parse_article, **meta)
-
-    def _link_verdict(self, outlet: Outlet, url: str, *, trusted: bool) -> str | None:
-        """MATCHED, MISSED (fetched although it misses the pattern) or None (skipped). A
-        `trusted` link comes from the outlet's own feed or sitemap: the pattern is a hint there."""
-        if not outlet.owns(url):
-            return None
-        if outlet.exclude_pattern and re.search(outlet.exclude_pattern, url):
-            return None
-        if outlet.article_pattern:
-            if re.search(outlet.article_pattern, url):
-                return MATCHED
-            return MISSED if trusted and looks_like_article(url) else None
-        return MATCHED if trusted or looks_like_article(url) else None
 
     # --- sources: declared, else found on the site (crawler/discovery/sources.py) ----------
     def parse_home(self, response: Response) -> Iterator[Request]:

@@ -8,6 +8,7 @@ Real crawls (`akhbar crawl` in a subprocess) of the site in misdeclared_site.py 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -15,8 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from crawler.cli.main import cli
 from crawler.demo.server import DemoSite, start_demo_site
+from crawler.discovery.feeds import parse_feed
+from crawler.extract import extract_article
+from crawler.outlets import load_registry
 from tests.faults.faultsite import akhbar, crawl
 from tests.outlets.misdeclared_site import (
     ABOUT_PATH,
@@ -160,3 +166,85 @@ def test_the_next_run_reads_the_found_sources_and_waits_for_the_failing_feed(
     ]
     declared = [("declared", "declared", "feed", crawled.base + "/feed/", 1)]
     assert rows == (declared if crawled.outlet == "misdeclared" else []) + found
+
+
+def test_outlets_check_shows_declared_and_found_sources_and_what_to_fix(
+    misdeclared: Crawled,
+) -> None:
+    base = misdeclared.base
+    result = CliRunner().invoke(
+        cli,
+        [
+            "outlets",
+            "check",
+            "misdeclared",
+            "--outlets",
+            str(misdeclared.outlets_file),
+            "--archive",
+            str(misdeclared.archive),
+        ],
+    )
+    assert result.exit_code == 1, result.output  # it works, but the declarations do not hold
+    lines = result.output.splitlines()
+    sources = [line for line in lines if line.startswith("source ")]
+    assert sources[0].startswith(
+        f"source    declared feed {base}/feed/: FAILING (http_404, 1 run in a row; last tried "
+    )
+    assert sources[1].startswith(
+        f"source    found    sitemap {base}{SITEMAP_PATH} (robots.txt): ok (last read "
+    )
+    assert sources[2].startswith(
+        f"source    found    feed {base}{FEED_PATH} (home page link): ok (last read "
+    )
+    assert (
+        f"step      feed {base}{FEED_PATH} (home page link): 3 links, 3 article URLs "
+        "(3 missing the pattern)" in lines
+    )
+    assert f"pattern   MISSED  article_pattern {WRONG_PATTERN!r} refuses this URL" in lines
+    assert f"hint      IGNORED body {WRONG_BODY} (matched nothing, or would drop the body)" in lines
+    assert "title     ok      " + stories("misdeclared")[0].title in lines
+
+
+def test_record_saves_pages_with_the_json_akhbar_extracts_for_review(
+    site: DemoSite, tmp_path: Path
+) -> None:
+    outlets_file = str(site.outlets_file)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "outlets",
+            "record",
+            "misdeclared",
+            "--outlets",
+            outlets_file,
+            "--pages",
+            "2",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "misdeclared"
+    first, second = stories("misdeclared")[:2]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"article-{day}.{ext}"
+        for day in (first.published[:10], second.published[:10])
+        for ext in ("html", "json", "txt")
+    ] + ["feed.xml"]
+    assert result.output.splitlines()[-1].startswith(f"result    2 pages recorded in {folder}")
+    outlet = load_registry([site.outlets_file])["misdeclared"]
+    for story in (first, second):
+        stem = folder / f"article-{story.published[:10]}"
+        expected = json.loads(stem.with_suffix(".json").read_text("utf-8"))
+        assert expected["url"] == site.base_urls["misdeclared"] + story.path
+        assert (expected["capture"], expected["title"]) == ("real", story.title)
+        assert (expected["published"], expected["language"]) == (story.published, "fr")
+        # what the outlet tests do with a recorded page: extract it again, compare
+        article = extract_article(
+            stem.with_suffix(".html").read_text("utf-8"), expected["url"], outlet
+        )
+        assert article is not None and article.title == expected["title"]
+        assert all(snippet in article.text for snippet in expected["must_contain"])
+        assert stem.with_suffix(".txt").read_text("utf-8") == article.text + "\n"
+    feed = (folder / "feed.xml").read_bytes()
+    assert parse_feed(feed, site.base_urls["misdeclared"])[0].endswith(first.path)

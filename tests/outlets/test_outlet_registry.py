@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -72,3 +73,12 @@ def test_the_pages_readme_describes_every_page() -> None:
     readme = (PAGES / "README.md").read_text("utf-8")
     for page in PAGES.glob("*/article-*.html"):
         assert f"{page.parent.name}/{page.name}" in readme, page
+
+
+@pytest.mark.parametrize("outlet", REGISTRY.values(), ids=lambda o: o.name)
+def test_the_registry_says_whether_its_recorded_page_is_real_or_a_model(outlet: Outlet) -> None:
+    captures = {
+        json.loads(p.read_text("utf-8"))["capture"] for p in (PAGES / outlet.name).glob("*.json")
+    }
+    assert captures <= {"real", "model"}
+    assert outlet.page == ("real" if "real" in captures else "model")
