@@ -95,6 +95,7 @@ class Walker:
     blocked: str | None = None
     blocked_url: str | None = None
     blocked_status: int | None = None
+    down: set[str] = field(default_factory=set)  # hosts that did not answer at all
     _robots: dict[str, tuple[Protego | None, bytes]] = field(default_factory=dict)
 
     def get(self, url: str) -> Fetched | None:
@@ -106,6 +107,7 @@ class Walker:
             got = fetch(rebase(url, self.base), self.timeout)
         except (urllib.error.URLError, OSError, ValueError) as exc:
             self.steps.append(f"cannot fetch {url}: {exc}")
+            self.down.add(urlsplit(url).netloc)
             return None
         kind = detect_block(got.status, got.headers, got.body)
         if kind:
@@ -155,7 +157,11 @@ class Walker:
             return
         self.steps.append("no article URL from the declared sources: looking on the site")
         for kind, url, via in self._site_sources():
-            if url in seen or not own_http_url(self.outlet, url):
+            if (
+                url in seen
+                or not own_http_url(self.outlet, url)
+                or urlsplit(url).netloc in self.down
+            ):
                 continue
             seen.add(url)
             document = self._read(kind, url, f" ({VIA_LABELS[via]})")

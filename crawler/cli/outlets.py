@@ -223,14 +223,16 @@ def _fill(report: CheckReport, got: Fetched, result: Extraction) -> None:
 
 def known_sources(outlet: Outlet, archive_path: Path) -> list[dict[str, Any]]:
     """The outlet's declared sources and those crawls found on the site, with how they did
-    (from the archive's discovery state; declared ones not read yet included)."""
-    records = []
-    if archive_path.exists():
-        try:
-            with Archive(archive_path, readonly=True) as archive:
-                records = [asdict(r) for r in archive.discovery_sources([outlet.name])]
-        except ArchiveError as exc:
-            logger.warning("cannot read the discovery state of %s: %s", archive_path, exc)
+    (from the archive's discovery state; declared ones not read yet included). None without
+    an archive."""
+    if not archive_path.exists():
+        return []
+    try:
+        with Archive(archive_path, readonly=True) as archive:
+            records = [asdict(r) for r in archive.discovery_sources([outlet.name])]
+    except ArchiveError as exc:
+        logger.warning("cannot read the discovery state of %s: %s", archive_path, exc)
+        records = []
     known = {r["url"] for r in records}
     declared = [("feed", u) for u in outlet.feeds] + [("sitemap", u) for u in outlet.sitemaps]
     unread = [
@@ -312,7 +314,7 @@ def _print_report(outlet: Outlet, report: CheckReport) -> None:
     lang = f"{report.language or ''} (declared {declared})"
     click.echo(f"language  {_mark(report.language_ok)} {lang}")
     if report.pattern_missed:
-        click.echo(f"pattern   MISSED  article_pattern {report.pattern!r} refuses this URL")
+        click.echo(f"pattern   MISSED  article_pattern '{report.pattern}' refuses this URL")
     for hint in report.hints_missed:
         click.echo(f"hint      IGNORED {hint} (matched nothing, or would drop the body)")
     verdict = "OK" if report.exit_code == EXIT_OK else "INCOMPLETE"

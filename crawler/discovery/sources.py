@@ -12,7 +12,9 @@ Stages, each tried only when the one before gave no working source:
 2. `known`: sources found by earlier runs (kept in the archive's discovery state);
 3. `site`: the home page's feed links and robots.txt's sitemaps;
 4. `cms`: WordPress, Yoast, news-sitemap and Blogger paths.
-A source works when it parses with at least one entry (or is unchanged since last read).
+A source works when it parses with at least one entry (or is unchanged since last read). When
+nothing of the outlet answered at all (timeouts, DNS, refused connections), the site is down, not
+wrong: the search stops there.
 """
 
 from __future__ import annotations
@@ -177,6 +179,7 @@ class SourcePlan:
     requested: set[str] = field(default_factory=set)
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     stopped: bool = False
+    answered: bool = False  # a document of the outlet got an HTTP answer
 
     @classmethod
     def build(
@@ -196,9 +199,13 @@ class SourcePlan:
     def done(self) -> bool:
         return self.stopped or self.stage >= len(STAGES)
 
-    def settle(self, source: Source, ok: bool, error: str | None = None) -> list[Source]:
-        """Record how a document of this plan went; returns the next stage's documents when this
-        one closes its stage with no working source."""
+    def settle(
+        self, source: Source, ok: bool, error: str | None = None, answered: bool = True
+    ) -> list[Source]:
+        """Record how a document of this plan went (`answered`: the server answered, whatever the
+        status); returns the next stage's documents when this one closes its stage with no
+        working source."""
+        self.answered = self.answered or answered
         if source.is_source:
             self._record(source, ok, error)
             self.worked = self.worked or ok
@@ -224,7 +231,8 @@ class SourcePlan:
     def _advance(self) -> list[Source]:
         while not self.done:
             self.stage += 1
-            if self.done or (self.stage > 0 and not self.fallback):
+            gave_up = self.requested and not self.answered  # the site is down, not wrong
+            if self.done or gave_up or (self.stage > 0 and not self.fallback):
                 self.stage = len(STAGES)
                 return []
             batch = [
@@ -245,7 +253,8 @@ class SourcePlan:
             yield from self._declared()
         elif stage == "known":
             for known in self.known.values():
-                if known.origin == "found" and is_due(known, self.now):
+                usable = known.origin == "found" and own_http_url(self.outlet, known.url)
+                if usable and is_due(known, self.now):  # (an outlet may change its domains)
                     yield Source(known.url, known.kind, "found", known.via)
         elif stage == "site":
             yield Source(self.outlet.home, "home", "found", "home")

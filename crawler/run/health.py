@@ -121,7 +121,7 @@ def rule_pattern(runs: Sequence[OutletRunRecord]) -> str | None:
         return None
     pattern = (last.examples.get("article_pattern") or ["?"])[0]
     urls = ", ".join(sorted(last.examples.get("pattern_missed", []))[:SHOWN])
-    return f"{missed} archived articles missed article_pattern {pattern!r}; fix it: e.g. {urls}"
+    return f"{missed} archived articles missed article_pattern '{pattern}'; fix it: e.g. {urls}"
 
 
 def rule_hints(runs: Sequence[OutletRunRecord]) -> str | None:

@@ -31,7 +31,7 @@ from crawler.discovery.urls import MISSED, canonical_url, link_verdict
 from crawler.extensions import add_example
 from crawler.items import PageItem
 from crawler.outlets import Outlet, adhoc_outlet, load_registry, select
-from crawler.run.errors import error_kind
+from crawler.run.errors import TRANSIENT_KINDS, error_kind
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 SOURCE_CALLBACKS = {
@@ -265,7 +265,9 @@ class NewsSpider(Spider):
         if source.is_source and error is None and source.origin == "found":
             self._count(outlet, "discovery_ok")  # probes are not counted by the run record
         stage = plan.stage
-        following = [] if outlet.name in self.blocked else plan.settle(source, error is None, error)
+        answered = error not in TRANSIENT_KINDS  # a timeout or DNS failure: the site is down
+        blocked = outlet.name in self.blocked
+        following = [] if blocked else plan.settle(source, error is None, error, answered)
         if source.url in plan.outcomes and source.is_source:
             self._report(outlet, plan.outcomes[source.url])
         if following and plan.stage != stage:

@@ -118,8 +118,9 @@ def test_a_found_source_that_works_ends_the_search() -> None:
 
 def test_sources_found_by_earlier_runs_are_read_before_asking_the_site_again() -> None:
     known = [
-        Known("https://bare.ma/rss.xml", "feed", "found", "home", 0, "2026-12-02T10:00:00+00:00")
-    ]
+        Known("https://bare.ma/rss.xml", "feed", "found", "home", 0, "2026-12-02T10:00:00+00:00"),
+        Known("https://old-bare.ma/rss", "feed", "found", "home", 0, "2026-12-02T10:00:00+00:00"),
+    ]  # the second is on a host the outlet no longer declares
     plan = SourcePlan.build(BARE, known, NOW)
     (source,) = plan.start()
     assert source == Source("https://bare.ma/rss.xml", "feed", "found", "home")
@@ -149,3 +150,13 @@ def test_an_ad_hoc_crawl_reads_only_what_it_was_given() -> None:
     for source in plan.start():
         assert plan.settle(source, ok=False, error="http_404") == []
     assert plan.done
+
+
+def test_a_site_that_does_not_answer_at_all_is_down_not_wrong() -> None:
+    plan = SourcePlan.build(OUTLET, (), NOW)
+    following = [plan.settle(s, ok=False, error="dns", answered=False) for s in plan.start()]
+    assert following == [[], []] and plan.done  # no probing of a host that does not answer
+    bare = SourcePlan.build(BARE, (), NOW)
+    home, robots = bare.start()
+    bare.settle(home, ok=False, error="timeout", answered=False)
+    assert bare.settle(robots, ok=False, error="timeout", answered=False) == []  # no CMS paths

@@ -139,7 +139,7 @@ def test_check_exits_1_naming_the_outlet_and_each_problem(crawled: Crawled) -> N
             f"sitemap {base}{SITEMAP_PATH} (robots.txt)"
         )
     pattern, hints = lines
-    intro = f"{name}: pattern: 6 archived articles missed article_pattern {WRONG_PATTERN!r}; "
+    intro = f"{name}: pattern: 6 archived articles missed article_pattern '{WRONG_PATTERN}'; "
     assert pattern.startswith(intro + "fix it: e.g. ")
     shown = pattern.removeprefix(intro + "fix it: e.g. ").split(", ")
     assert len(shown) == 3 and set(shown) <= set(crawled.articles())
@@ -200,7 +200,7 @@ def test_outlets_check_shows_declared_and_found_sources_and_what_to_fix(
         f"step      feed {base}{FEED_PATH} (home page link): 3 links, 3 article URLs "
         "(3 missing the pattern)" in lines
     )
-    assert f"pattern   MISSED  article_pattern {WRONG_PATTERN!r} refuses this URL" in lines
+    assert f"pattern   MISSED  article_pattern '{WRONG_PATTERN}' refuses this URL" in lines
     assert f"hint      IGNORED body {WRONG_BODY} (matched nothing, or would drop the body)" in lines
     assert "title     ok      " + stories("misdeclared")[0].title in lines
 

@@ -79,7 +79,7 @@ def test_articles_missing_the_pattern_are_shown_with_the_pattern() -> None:
     (finding,) = health.check([run])
     assert finding.problem == "pattern"
     assert finding.detail == (
-        r"5 archived articles missed article_pattern '/\\d+\\.html$'; fix it: e.g. "
+        r"5 archived articles missed article_pattern '/\d+\.html$'; fix it: e.g. "
         + ", ".join(urls[:3])
     )
 
