@@ -21,6 +21,7 @@ import sqlite_utils
 
 from archive import maintenance
 from archive import runs as run_records
+from archive.discovery_state import SourceRecord, get_sources
 from archive.errors import (
     ArchiveBusy,
     ArchiveError,
@@ -140,6 +141,7 @@ class Archive:
         finished_at: str | None,
         counters: Mapping[str, int],
         errors: Mapping[str, int],
+        examples: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         with self._write():
             run_records.record_outlet_run(
@@ -150,6 +152,7 @@ class Archive:
                 finished_at=finished_at,
                 counters=counters,
                 errors=errors,
+                examples=examples,
             )
 
     def finish_run(self, run_id: int, *, status: str, finished_at: str | None = None) -> None:
@@ -319,6 +322,10 @@ class Archive:
     def outlet_runs(self, outlet: str | None = None, limit: int = 50) -> list[OutletRunRecord]:
         with self._reading():
             return run_records.outlet_runs(self.conn, outlet, limit)
+
+    def discovery_sources(self, outlets: Iterable[str] | None = None) -> list[SourceRecord]:
+        """The feeds and sitemaps each outlet was read from: declared, or found on the site."""
+        return get_sources(self.conn, outlets)
 
     def _scalar(self, sql: str) -> int:
         with self._reading():

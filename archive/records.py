@@ -133,6 +133,7 @@ class OutletRunRecord:
     finished_at: str | None
     counters: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)  # a few URLs per counter
 
     @property
     def errors_total(self) -> int:

@@ -30,8 +30,10 @@ def record_outlet_run(
     finished_at: str | None,
     counters: Mapping[str, int],
     errors: Mapping[str, int],
+    examples: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
-    """Insert or replace the row for (run_id, outlet); unknown counters are kept in JSON."""
+    """Insert or replace the row for (run_id, outlet); unknown counters are kept in JSON, and
+    `examples` (a few URLs or selectors per counter) too."""
     known = {name: int(counters.get(name, 0)) for name in RUN_COUNTERS}
     columns = [
         "run_id",
@@ -42,6 +44,7 @@ def record_outlet_run(
         "errors_total",
         "counters",
         "errors",
+        "examples",
     ]
     values = [
         run_id,
@@ -52,6 +55,7 @@ def record_outlet_run(
         sum(int(v) for v in errors.values()),
         json.dumps(dict(sorted(counters.items())), ensure_ascii=False),
         json.dumps(dict(sorted(errors.items())), ensure_ascii=False),
+        json.dumps({k: list(v) for k, v in sorted((examples or {}).items())}, ensure_ascii=False),
     ]
     conn.execute(
         f"INSERT OR REPLACE INTO run_outlets ({', '.join(columns)}) "
@@ -107,6 +111,7 @@ def outlet_runs(
             finished_at=row["finished_at"],
             counters=json.loads(row["counters"] or "{}"),
             errors=json.loads(row["errors"] or "{}"),
+            examples=json.loads(row["examples"] or "{}"),
         )
         for row in rows
     ]

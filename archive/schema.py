@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from archive.discovery_state import create_sources_table
 from archive.discovery_state import create_table as create_discovery_state
 from archive.errors import ArchiveSchemaError
 from archive.reattribution import reattribute
@@ -160,7 +161,7 @@ def _runs(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"command", "started_at", "status"},
     )
-    counters = {name: int for name in RUN_COUNTERS}
+    counters = {name: int for name in FIRST_RUN_COUNTERS}
     db["run_outlets"].create(  # type: ignore[union-attr]
         {
             "run_id": int,
@@ -278,7 +279,7 @@ def _attribution(db: sqlite_utils.Database) -> None:
     reattribute(db.conn)
 
 
-RUN_COUNTERS: tuple[str, ...] = (
+FIRST_RUN_COUNTERS: tuple[str, ...] = (
     "pages_fetched",
     "articles_new",
     "articles_duplicate",
@@ -286,6 +287,26 @@ RUN_COUNTERS: tuple[str, ...] = (
     "pages_refused",
     "requests_skipped_known",
 )
+# What a run found wrong in the registry: articles its pattern missed, pages its hints missed,
+# declared sources that failed, sources found on the site instead (docs/outlets.md).
+REGISTRY_COUNTERS: tuple[str, ...] = (
+    "pattern_missed",
+    "hint_missed",
+    "sources_failed",
+    "sources_found",
+)
+RUN_COUNTERS = FIRST_RUN_COUNTERS + REGISTRY_COUNTERS
+
+
+def _registry_checks(db: sqlite_utils.Database) -> None:
+    """run_outlets gets the registry counters and `examples` (JSON: a few URLs or selectors per
+    counter, for `akhbar check`); discovery_sources keeps each outlet's feeds and sitemaps."""
+    table = db["run_outlets"]
+    for name in REGISTRY_COUNTERS:
+        table.add_column(name, int)  # type: ignore[union-attr]
+    table.add_column("examples", str)  # type: ignore[union-attr]
+    create_sources_table(db)
+
 
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("articles", _articles),
@@ -297,6 +318,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("discovery_state", create_discovery_state),
     ("articles_fts_arabic_folding", _fts_arabic_folding),
     ("attribution", _attribution),
+    ("registry_checks", _registry_checks),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

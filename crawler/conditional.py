@@ -12,6 +12,10 @@ outlet cut at OUTLET_MAX_ARTICLES or at the sitemap limits, or an article that t
 a 5xx/429 leaves the outlet's documents to be read again in full next run (the article pages
 already archived are still not downloaded). With --refresh (ARCHIVE_SKIP_KNOWN
 off) every document is read in full.
+
+It also keeps which feeds and sitemaps each outlet is read from (`discovery_sources`): what the
+archive knows is handed to the spider when it opens (sources found on the site by earlier runs,
+declared ones failing lately), and how each source went this run is saved when it finishes.
 """
 
 from __future__ import annotations
@@ -29,7 +33,14 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from archive.db import Archive
-from archive.discovery_state import DiscoveryState, get_state, save_states
+from archive.discovery_state import (
+    DiscoveryState,
+    SourceResult,
+    get_sources,
+    get_state,
+    save_sources,
+    save_states,
+)
 from crawler.discovery.feeds import older_than
 from crawler.run.errors import error_kind, is_transient
 
@@ -86,8 +97,19 @@ class DiscoveryStateMiddleware:
         if not path or not settings.getbool("DISCOVERY_STATE_ENABLED"):
             raise NotConfigured("discovery state is off")
         middleware = cls(crawler, path, settings.getbool("ARCHIVE_SKIP_KNOWN"))
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Hand the spider what the archive knows of its outlets' sources (before start())."""
+        outlets = list(getattr(spider, "outlets", {}))
+        if not outlets or not hasattr(spider, "known_sources"):
+            return
+        known: dict[str, list[Any]] = {}
+        for record in get_sources(self._archive().conn, outlets):
+            known.setdefault(record.outlet, []).append(record)
+        spider.known_sources = known
 
     def _archive(self) -> Archive:
         if self.archive is None:
@@ -169,6 +191,8 @@ class DiscoveryStateMiddleware:
             states = self._completed(spider)
             saved = save_states(self._archive().conn, states) if states else 0
             logger.info("discovery state saved for %d documents", saved)
+            sources = save_sources(self._archive().conn, _source_results(spider), _now())
+            logger.info("discovery sources saved: %d", sources)
         finally:
             if self.archive is not None:
                 self.archive.close()
@@ -202,3 +226,16 @@ class DiscoveryStateMiddleware:
 
 def _stored_kind(meta: dict[str, Any]) -> str:
     return str(meta.get("doc_kind") or meta.get("kind"))
+
+
+def _source_results(spider: Spider) -> list[SourceResult]:
+    """How each feed and sitemap went this run, for outlets that did not block us (a waiting
+    source was not tried: nothing to record)."""
+    blocked = set(getattr(spider, "blocked", ()))
+    return [
+        SourceResult(name, o.source.url, o.source.kind, o.source.origin, o.source.via, o.error)
+        for name, plan in getattr(spider, "plans", {}).items()
+        if name not in blocked
+        for o in plan.outcomes.values()
+        if o.error != "waiting"
+    ]

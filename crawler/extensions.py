@@ -16,6 +16,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.statscollectors import StatsCollector
 
 from archive.db import Archive
 from archive.errors import ArchiveError
@@ -33,7 +34,7 @@ def outlet_counters(stats: Mapping[str, Any], outlet: str) -> tuple[dict[str, in
     counters: dict[str, int] = {}
     errors: dict[str, int] = {}
     for key, value in stats.items():
-        if not key.startswith(prefix) or not isinstance(value, int):
+        if not key.startswith(prefix) or not isinstance(value, int) or isinstance(value, bool):
             continue
         name = key[len(prefix) :]
         if name.startswith("errors/"):
@@ -43,6 +44,23 @@ def outlet_counters(stats: Mapping[str, Any], outlet: str) -> tuple[dict[str, in
             if name.startswith("pages_refused/"):
                 counters["pages_refused"] = counters.get("pages_refused", 0) + value
     return counters, errors
+
+
+MAX_EXAMPLES = 5  # examples kept per outlet and counter
+
+
+def add_example(stats: StatsCollector, outlet: str, key: str, text: str) -> None:
+    """Keep `text` (a URL, a selector, a source) as an example of an outlet's counter `key`."""
+    name = f"outlet/{outlet}/examples/{key}"
+    examples = list(stats.get_value(name) or [])
+    if text not in examples and len(examples) < MAX_EXAMPLES:
+        stats.set_value(name, [*examples, text])
+
+
+def outlet_examples(stats: Mapping[str, Any], outlet: str) -> dict[str, list[str]]:
+    """Examples of one outlet's counters from the crawl's stats (`add_example`)."""
+    prefix = f"outlet/{outlet}/examples/"
+    return {k[len(prefix) :]: list(v) for k, v in stats.items() if k.startswith(prefix)}
 
 
 def outlet_failed(counters: Mapping[str, int], errors: Mapping[str, int]) -> bool:
@@ -102,7 +120,9 @@ class RunRecordExtension:
         if outlet is None or self.crawler.stats is None:
             return
         self.crawler.stats.inc_value(f"outlet/{outlet}/pages_fetched")
-        if 200 <= response.status < 300 and request.meta.get("kind") != "article":
+        # a probed source (home page, robots.txt, a CMS path) counts once it parses (the spider)
+        probe = request.meta.get("probe")
+        if 200 <= response.status < 300 and request.meta.get("kind") != "article" and not probe:
             self.crawler.stats.inc_value(f"outlet/{outlet}/discovery_ok")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -136,6 +156,7 @@ class RunRecordExtension:
                     finished_at=finished,
                     counters=counters,
                     errors=errors,
+                    examples=outlet_examples(stats, outlet),
                 )
             write_failed = bool(stats.get("archive/write_failed"))
             status = run_status(reason, self.failed_outlets, write_failed)

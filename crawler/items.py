@@ -21,6 +21,7 @@ class PageItem:
     fetched_at: str
     article: Article | None = None
     warc: WarcRef | None = None  # where the raw response is kept, when writing WARC
+    pattern_missed: bool = False  # linked from the outlet's feed/sitemap, missing its pattern
 
 
 @dataclass(frozen=True)
@@ -30,3 +31,6 @@ class Extraction:
     article: Article | None
     refused: str | None = None
     cpu_ms: float = 0.0  # CPU the worker spent on the page (counted per outlet and run)
+    # the outlet's hints that did not help on this article, `name selector` each ("body
+    # .article-text" matched nothing; "drop .content" would have removed the body): ignored
+    hints_missed: tuple[str, ...] = ()

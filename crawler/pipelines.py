@@ -26,6 +26,7 @@ from archive.db import Archive
 from archive.errors import ArchiveBusy, ArchiveError
 from archive.ingest import Fetch
 from archive.records import AddResult, OutcomeTally
+from crawler.extensions import add_example
 from crawler.items import Extraction, PageItem
 from crawler.outlets import Outlet
 from crawler.run.shutdown import shutdown_overdue
@@ -112,12 +113,29 @@ class ExtractionPipeline:
             self._count(item.outlet, f"pages_refused/{reason}")
             raise DropItem(f"not an article ({reason}): {item.url}", log_level="INFO")
         item.article = extraction.article
+        self._count_registry_misses(item, outlet, extraction)
         if not item.article.published:
             self._count(item.outlet, "articles_missing_date")
         if not item.article.title:
             self._count(item.outlet, "articles_missing_title")
         item.body = b""  # the bytes are no longer needed; free them before archiving
         return item
+
+    def _count_registry_misses(
+        self, item: PageItem, outlet: Outlet, extraction: Extraction
+    ) -> None:
+        """An article its outlet's pattern missed (found through a feed or sitemap), and the
+        outlet's extraction hints that did not help on it: counted, with examples."""
+        assert self.crawler.stats is not None
+        if item.pattern_missed:
+            self._count(item.outlet, "pattern_missed")
+            add_example(self.crawler.stats, item.outlet, "pattern_missed", item.url)
+            add_example(self.crawler.stats, item.outlet, "article_pattern", outlet.article_pattern)
+        if extraction.hints_missed:
+            self._count(item.outlet, "hint_missed")
+        for hint in extraction.hints_missed:
+            self._count(item.outlet, f"hint_missed/{hint.split(' ', 1)[0]}")
+            add_example(self.crawler.stats, item.outlet, "hint_missed", hint)
 
     async def _extract(self, item: PageItem, outlet: Outlet) -> Extraction:
         pool = self.pool

@@ -474,6 +474,9 @@ def _mount_optional_commands() -> None:
     from crawler.cli.archive import ARCHIVE_COMMANDS
     from crawler.cli.bench import bench
     from crawler.cli.outlets import outlets
+    from crawler.cli.record import record
+
+    outlets.add_command(record)
     from crawler.cli.scale import SCALE_COMMANDS
 
     for command in [*ARCHIVE_COMMANDS, *SCALE_COMMANDS, outlets, bench]:

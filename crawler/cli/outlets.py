@@ -1,32 +1,37 @@
-"""`akhbar outlets`: list the outlet registry; `akhbar outlets check NAME`: test one outlet live.
+"""`akhbar outlets`: list the outlet registry; `outlets check NAME`: test one outlet live;
+`outlets record NAME` (crawler/cli/record.py): save real pages of it for the tests.
 
 `check` is what a maintainer runs when an outlet changes its layout: it finds one article URL
-through the outlet's feeds, sitemaps or listing pages (robots.txt obeyed), fetches it, runs
-extraction, and says whether title, date, body and language came out. A blocked response
-(Cloudflare challenge, CAPTCHA, bare 403) is reported as blocked and not retried.
+through the outlet's feeds, sitemaps or listing pages, else on the site itself (robots.txt
+obeyed; crawler/cli/live.py), fetches it, runs extraction, and says whether title, date, body and
+language came out, and which extraction hints were ignored. With an archive, it also shows the
+outlet's sources: declared, and found on the site by crawls (`discovery_sources`). A blocked
+response (Cloudflare challenge, CAPTCHA, bare 403) is reported as blocked and not retried.
 
-Exit codes of `check`: 0 all four came out · 1 some did not · 2 usage error (unknown outlet,
-bad file) · 3 blocked · 4 could not fetch or found no article URL.
+Exit codes of `check`: 0 all four came out, from declarations that hold · 1 some did not, or
+the article pattern refuses the article's URL, or an extraction hint was ignored · 2 usage error
+(unknown outlet, bad file) · 3 blocked · 4 could not fetch or found no article URL.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import click
-from protego import Protego
 from w3lib.encoding import html_to_unicode
 
-from crawler.discovery import feeds as discovery
-from crawler.discovery.blocking import detect_block, explain_block
+from archive.db import Archive
+from archive.errors import ArchiveError
+from crawler.cli.live import Fetched, Walker
+from crawler.cli.options import archive_option
+from crawler.discovery.blocking import explain_block
+from crawler.discovery.sources import VIA_LABELS
+from crawler.items import Extraction
 from crawler.outlets import Outlet, OutletError, load_registry, select
 
 logger = logging.getLogger(__name__)
@@ -34,8 +39,6 @@ logger = logging.getLogger(__name__)
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_BLOCKED, EXIT_UNREACHABLE = 0, 1, 2, 3, 4
 LEVELS = ("verified", "reported", "unverified")  # strongest first
 DISCOVERY_KEYS = ("feeds", "sitemaps", "listings")
-MAX_BYTES = 10 * 1024 * 1024
-MAX_CHILD_SITEMAPS = 3
 
 OUTLETS_OPTION = click.option(
     "--outlets",
@@ -74,6 +77,7 @@ def _row(outlet: Outlet) -> dict[str, Any]:
         "evidence": evidence_level(outlet),
         "aggregator": outlet.aggregator,
         "home": outlet.home,
+        "page": outlet.page or None,
     }
 
 
@@ -85,11 +89,13 @@ def _row(outlet: Outlet) -> dict[str, Any]:
 def outlets(
     ctx: click.Context, outlet_files: tuple[Path, ...], language: str | None, as_json: bool
 ) -> None:
-    """List the outlet registry: name, title, languages, discovery methods, evidence level.
+    """List the outlet registry: name, title, languages, discovery methods, evidence level,
+    recorded test page.
 
     Evidence: the strongest level among the outlet's feeds, sitemaps and listings, capped by
     its article pattern's: verified (in a cited public source), reported (a third party
-    checked it live) or unverified (a guess). See docs/outlets.md.
+    checked it live) or unverified (a guess). Page: the outlet's recorded test page is a real
+    capture or a model built to its documented layout. See docs/outlets.md.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -105,7 +111,7 @@ def outlets(
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
-    header = ("NAME", "TITLE", "LANG", "DISCOVERY", "EVIDENCE")
+    header = ("NAME", "TITLE", "LANG", "DISCOVERY", "EVIDENCE", "PAGE")
     cells = [
         (
             r["name"],
@@ -113,6 +119,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
             ",".join(r["languages"]),
             ",".join(r["discovery"]) or "-",
             r["evidence"],
+            r["page"] or "-",
         )
         for r in rows
     ]
@@ -123,14 +130,6 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     click.echo(f"{len(rows)} outlets; languages: {', '.join(languages)}")
 
 
-@dataclass(frozen=True)
-class Fetched:
-    url: str
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-
-
 @dataclass
 class CheckReport:
     """What `outlets check` found for one outlet."""
@@ -138,6 +137,7 @@ class CheckReport:
     outlet: str
     languages: tuple[str, ...]
     steps: list[str] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)  # from the discovery state
     url: str | None = None
     status: int | None = None
     blocked: str | None = None
@@ -147,6 +147,9 @@ class CheckReport:
     published: str | None = None
     body_chars: int = 0
     language: str | None = None
+    hints_missed: list[str] = field(default_factory=list)
+    pattern: str = ""  # the outlet's article_pattern
+    pattern_missed: bool = False  # it refuses the article's URL
 
     @property
     def language_ok(self) -> bool:
@@ -159,152 +162,85 @@ class CheckReport:
         if self.error:
             return EXIT_UNREACHABLE
         complete = self.title and self.published and self.body_chars and self.language_ok
-        return EXIT_OK if complete else EXIT_INCOMPLETE
+        holds = not self.pattern_missed and not self.hints_missed
+        return EXIT_OK if complete and holds else EXIT_INCOMPLETE
 
 
-def user_agent() -> str:
-    from crawler import settings
-
-    return str(getattr(settings, "USER_AGENT", "akhbar (news archiver)"))
-
-
-def fetch(url: str, timeout: float = 20.0) -> Fetched:
-    """GET one URL; HTTP errors come back as a Fetched (their status matters), not raised."""
-    request = urllib.request.Request(url, headers={"User-Agent": user_agent()})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return Fetched(
-                response.geturl(), response.status, dict(response.headers), response.read(MAX_BYTES)
-            )
-    except urllib.error.HTTPError as exc:
-        body = exc.read(MAX_BYTES) if exc.fp else b""
-        return Fetched(url, exc.code, dict(exc.headers or {}), body)
+def first_article(walker: Walker) -> str | None:
+    """The first article URL the outlet's discovery gives (one matching the pattern first)."""
+    for document in walker.documents():
+        if document.articles:
+            return (document.matched or document.missed)[0]
+    return None
 
 
-def rebase(url: str, base: str | None) -> str:
-    """The URL with its scheme and host replaced by `base` (a local mirror), path kept."""
-    if not base:
-        return url
-    parts, new = urlsplit(url), urlsplit(base)
-    return urlunsplit((new.scheme, new.netloc, parts.path, parts.query, ""))
-
-
-class _Checker:
-    """Walks an outlet's discovery documents to one article URL, then extracts it."""
-
-    def __init__(self, outlet: Outlet, base: str | None, timeout: float) -> None:
-        self.outlet, self.base, self.timeout = outlet, base, timeout
-        self.report = CheckReport(outlet.name, outlet.languages)
-        self._robots: dict[str, Protego | None] = {}
-
-    def get(self, url: str) -> Fetched | None:
-        """Fetch (robots.txt obeyed); None and a recorded reason when blocked or refused."""
-        if not self._allowed(url):
-            self.report.steps.append(f"robots.txt disallows {url}")
-            return None
-        try:
-            got = fetch(rebase(url, self.base), self.timeout)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            self.report.steps.append(f"cannot fetch {url}: {exc}")
-            return None
-        kind = detect_block(got.status, got.headers, got.body)
-        if kind:
-            self.report.blocked, self.report.blocked_url = kind, url
-            self.report.status = got.status
-            return None
-        if got.status != 200:
-            self.report.steps.append(f"HTTP {got.status} for {url}")
-            return None
-        return got
-
-    def _allowed(self, url: str) -> bool:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in self._robots:
-            self._robots[origin] = self._read_robots(origin)
-        robots = self._robots[origin]
-        return robots is None or robots.can_fetch(url, user_agent())
-
-    def _read_robots(self, origin: str) -> Protego | None:
-        try:
-            got = fetch(rebase(origin + "/robots.txt", self.base), self.timeout)
-        except (urllib.error.URLError, OSError, ValueError):
-            return None
-        if got.status != 200:
-            return None
-        return Protego.parse(got.body.decode("utf-8", "replace"))
-
-    def first_article(self) -> str | None:
-        sources = [
-            *(("feed", u) for u in self.outlet.feeds),
-            *(("sitemap", u) for u in self.outlet.sitemaps),
-            *(("listing", u) for u in self.outlet.listings),
-        ]
-        for kind, url in sources:
-            links = self._links(kind, url)
-            if self.report.blocked:
-                return None
-            articles = [link for link in links if self.outlet.is_article_url(link)]
-            self.report.steps.append(
-                f"{kind} {url}: {len(links)} links, {len(articles)} article URLs"
-            )
-            if articles:
-                return articles[0]
+def extract_page(walker: Walker, url: str) -> tuple[Fetched, Extraction] | None:
+    """Fetch one page and run akhbar's extraction on it (None: not fetched)."""
+    got = walker.get(url)
+    if got is None:
         return None
+    content_type = got.headers.get("Content-Type") or got.headers.get("content-type")
+    _, html = html_to_unicode(content_type, got.body)
+    from crawler.extract import extract  # the extraction stack, only when a page is checked
 
-    def _links(self, kind: str, url: str, depth: int = 0) -> list[str]:
-        got = self.get(url)
-        if got is None:
-            return []
-        body = discovery.maybe_gunzip(got.body)
-        if kind == "listing":
-            return list(discovery.parse_listing(body, url).articles)
-        doc = discovery.parse_sitemap(body)
-        if doc.kind == "urlset":
-            return [e.url for e in doc.entries]
-        if doc.kind == "sitemapindex" and depth == 0:
-            links: list[str] = []
-            for entry in doc.entries[:MAX_CHILD_SITEMAPS]:
-                links += self._links("sitemap", entry.url, depth + 1)
-                if self.report.blocked:
-                    break
-            return links
-        return discovery.parse_feed(body, url)
-
-    def extract(self, url: str) -> None:
-        self.report.url = url
-        got = self.get(url)
-        if got is None:
-            if not self.report.blocked:
-                self.report.error = f"could not fetch the article {url}"
-            return
-        self.report.status = got.status
-        content_type = got.headers.get("Content-Type") or got.headers.get("content-type")
-        _, html = html_to_unicode(content_type, got.body)
-        from crawler.extract import extract
-
-        result = extract(html, url, self.outlet)
-        article = result.article
-        if article is None:
-            self.report.steps.append(f"extraction refused the page: {result.refused}")
-            return
-        self.report.title, self.report.published = article.title or None, article.published
-        self.report.body_chars, self.report.language = len(article.text or ""), article.language
+    return got, extract(html, url, walker.outlet)
 
 
 def check_outlet(
     outlet: Outlet, *, url: str | None = None, base: str | None = None, timeout: float = 20.0
 ) -> CheckReport:
     """Find one article of the outlet (or take `url`), fetch it, extract it, report."""
-    checker = _Checker(outlet, base, timeout)
-    target = url or checker.first_article()
-    if checker.report.blocked:
-        return checker.report
-    if target is None:
-        checker.report.error = "no article URL found in the outlet's feeds, sitemaps or listings"
-        return checker.report
-    checker.extract(target)
-    return checker.report
+    walker = Walker(outlet, base, timeout)
+    report = CheckReport(outlet.name, outlet.languages, steps=walker.steps)
+    report.pattern = outlet.article_pattern
+    target = url or first_article(walker)
+    if target is not None and not walker.blocked:
+        report.url = target
+        report.pattern_missed = bool(outlet.article_pattern) and not outlet.is_article_url(target)
+        page = extract_page(walker, target)
+        if page is not None:
+            _fill(report, *page)
+        elif not walker.blocked:
+            report.error = f"could not fetch the article {target}"
+    elif not walker.blocked:
+        report.error = "no article URL found in the outlet's feeds, sitemaps or listings"
+    if walker.blocked:
+        report.blocked, report.blocked_url = walker.blocked, walker.blocked_url
+        report.status = walker.blocked_status
+    return report
+
+
+def _fill(report: CheckReport, got: Fetched, result: Extraction) -> None:
+    report.status = got.status
+    article = result.article
+    if article is None:
+        report.steps.append(f"extraction refused the page: {result.refused}")
+        return
+    report.title, report.published = article.title or None, article.published
+    report.body_chars, report.language = len(article.text or ""), article.language
+    report.hints_missed = list(result.hints_missed)
+
+
+def known_sources(outlet: Outlet, archive_path: Path) -> list[dict[str, Any]]:
+    """The outlet's declared sources and those crawls found on the site, with how they did
+    (from the archive's discovery state; declared ones not read yet included). None without
+    an archive."""
+    if not archive_path.exists():
+        return []
+    try:
+        with Archive(archive_path, readonly=True) as archive:
+            records = [asdict(r) for r in archive.discovery_sources([outlet.name])]
+    except ArchiveError as exc:
+        logger.warning("cannot read the discovery state of %s: %s", archive_path, exc)
+        records = []
+    known = {r["url"] for r in records}
+    declared = [("feed", u) for u in outlet.feeds] + [("sitemap", u) for u in outlet.sitemaps]
+    unread = [
+        {"outlet": outlet.name, "url": url, "kind": kind, "origin": "declared", "via": "declared"}
+        for kind, url in declared
+        if url not in known
+    ]
+    return unread + records
 
 
 @outlets.command("check")
@@ -317,6 +253,7 @@ def check_outlet(
     "paths are kept, article patterns still see the outlet's own URLs.",
 )
 @click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds per request.")
+@archive_option(help="The archive whose discovery state shows the feeds and sitemaps crawls found.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 def check(
     name: str,
@@ -324,15 +261,14 @@ def check(
     url: str | None,
     base: str | None,
     timeout: float,
+    archive_path: Path,
     as_json: bool,
 ) -> None:
-    """Fetch one article of outlet NAME live and report whether extraction still works."""
-    registry = _load(outlet_files)
-    try:
-        (outlet,) = select(registry, [name])
-    except OutletError as exc:
-        raise click.BadParameter(str(exc), param_hint="NAME") from exc
+    """Fetch one article of outlet NAME live and report whether extraction still works; show
+    its sources: declared, and found on the site by crawls (from the archive)."""
+    outlet = _one(outlet_files, name)
     report = check_outlet(outlet, url=url, base=base, timeout=timeout)
+    report.sources = known_sources(outlet, archive_path)
     if as_json:
         data = asdict(report) | {"exit_code": report.exit_code}
         click.echo(json.dumps(data, ensure_ascii=False))
@@ -341,12 +277,23 @@ def check(
     raise SystemExit(report.exit_code)
 
 
+def _one(outlet_files: tuple[Path, ...], name: str) -> Outlet:
+    registry = _load(outlet_files)
+    try:
+        (outlet,) = select(registry, [name])
+    except OutletError as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from exc
+    return outlet
+
+
 def _mark(ok: object) -> str:
     return "ok     " if ok else "MISSING"
 
 
 def _print_report(outlet: Outlet, report: CheckReport) -> None:
     click.echo(f"outlet    {outlet.name} ({outlet.title})")
+    for source in report.sources:
+        click.echo(f"source    {describe_source(source)}")
     for step in report.steps:
         click.echo(f"step      {step}")
     if report.blocked:
@@ -366,5 +313,23 @@ def _print_report(outlet: Outlet, report: CheckReport) -> None:
     declared = ",".join(report.languages) or "any"
     lang = f"{report.language or ''} (declared {declared})"
     click.echo(f"language  {_mark(report.language_ok)} {lang}")
+    if report.pattern_missed:
+        click.echo(f"pattern   MISSED  article_pattern '{report.pattern}' refuses this URL")
+    for hint in report.hints_missed:
+        click.echo(f"hint      IGNORED {hint} (matched nothing, or would drop the body)")
     verdict = "OK" if report.exit_code == EXIT_OK else "INCOMPLETE"
     click.echo(f"result    {verdict}")
+
+
+def describe_source(source: Mapping[str, Any]) -> str:
+    """`declared feed URL: ok, last read …` / `found    sitemap URL (robots.txt): …`."""
+    via = "" if source["origin"] == "declared" else f" ({VIA_LABELS.get(source['via'], '')})"
+    head = f"{source['origin']:<8} {source['kind']} {source['url']}{via}"
+    failures = source.get("failures")
+    if failures is None:
+        return f"{head}: not read by a crawl yet"
+    if failures:
+        runs = f"{failures} run{'s' if failures != 1 else ''} in a row"
+        tried = source["last_tried_at"]
+        return f"{head}: FAILING ({source['last_error']}, {runs}; last tried {tried})"
+    return f"{head}: ok (last read {source['last_ok_at']})"

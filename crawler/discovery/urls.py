@@ -13,6 +13,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
+from crawler.outlets import Outlet
+from crawler.outlets.patterns import user_pattern
+
 # Query parameters that only track where a reader came from; never part of an article's identity.
 TRACKING_PARAMS = frozenset(
     {
@@ -111,3 +114,23 @@ def looks_like_article(url: str) -> bool:
     slug = last[-1] if last else ""
     words = [w for w in re.split(r"[-_]+", slug.rsplit(".", 1)[0]) if w]
     return len(words) >= 3 or bool(_ID_SEGMENT.search(path)) or bool(_DATE_PATH.search(path))
+
+
+# What to do with a link an outlet's document gives: fetch it (the pattern matched, or the outlet
+# declares none), fetch it although it misses the pattern, or skip it (None).
+MATCHED, MISSED = "matched", "missed"
+
+
+def link_verdict(outlet: Outlet, url: str, *, trusted: bool) -> str | None:
+    """MATCHED, MISSED or None. A `trusted` link comes from the outlet's own feed or sitemap:
+    there the pattern is a hint (a link with an article's shape is fetched and the extractor
+    decides); a listing page's links must match it. Off-site and excluded links are skipped."""
+    if not outlet.owns(url):
+        return None
+    if outlet.exclude_pattern and user_pattern(outlet.exclude_pattern).search(url):
+        return None
+    if outlet.article_pattern:
+        if user_pattern(outlet.article_pattern).search(url):
+            return MATCHED
+        return MISSED if trusted and looks_like_article(url) else None
+    return MATCHED if trusted or looks_like_article(url) else None

@@ -36,6 +36,7 @@ from crawler.extract.dom import (
     drop_selectors,
     element_text,
     glued_bylines,
+    outermost,
     parse_html,
     protected,
     remove,
@@ -73,6 +74,7 @@ class Body:
     text: str
     signature: str | None = None
     byline: str | None = None
+    hints_missed: tuple[str, ...] = ()  # "body SELECTOR", "drop SELECTOR": hints ignored
 
 
 @lru_cache(maxsize=256)
@@ -80,12 +82,13 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[UserPattern, ...]:
     return tuple(user_pattern(p, ignore_case=True) for p in patterns)  # time-bounded matches
 
 
-def clean_tree(root: HtmlElement, hints: ExtractionHints) -> HtmlElement:
-    """A copy of the page with the DOM rules applied (outlet drops, boilerplate, tickers, lists)."""
+def clean_tree(root: HtmlElement, hints: ExtractionHints) -> tuple[HtmlElement, list[str]]:
+    """A copy of the page with the DOM rules applied (outlet drops, boilerplate, tickers, lists),
+    and the outlet's drop selectors left out because they would have removed the body."""
     tree = copy.deepcopy(root)
-    anchors = select(tree, hints.body) + select(tree, hints.title)
-    keep = protected(tree, anchors)
-    drop_selectors(tree, hints.drop, keep)
+    body = select(tree, hints.body)
+    keep = protected(tree, body + select(tree, hints.title))
+    refused = drop_selectors(tree, hints.drop, keep, body)
     for byline in glued_bylines(tree):
         remove(byline)
     unwrap_layout_tables(tree)
@@ -93,14 +96,17 @@ def clean_tree(root: HtmlElement, hints: ExtractionHints) -> HtmlElement:
     drop_boilerplate(tree, keep)
     drop_comment_sections(tree, keep)
     drop_link_lists(tree, keep)
-    return tree
+    return tree, refused
 
 
-def raw_body(tree: HtmlElement, url: str | None, hints: ExtractionHints) -> str:
-    """The body before the text pass: the outlet's body selector, else trafilatura."""
-    nodes = select(tree, hints.body)
-    if nodes:
-        return "\n".join(element_text(node) for node in nodes)
+def hinted_body(tree: HtmlElement, hints: ExtractionHints) -> str:
+    """The text of the outlet's body selector ("" when it matches nothing or only empties)."""
+    nodes = outermost(select(tree, hints.body))
+    return "\n".join(text for text in map(element_text, nodes) if text)
+
+
+def generic_body(tree: HtmlElement, url: str | None) -> str:
+    """The body trafilatura finds (precision first, recall when that finds nothing)."""
     text = trafilatura.extract(tree, url=url, **TRAFILATURA_OPTIONS)
     if not text:
         text = trafilatura.extract(
@@ -112,12 +118,26 @@ def raw_body(tree: HtmlElement, url: str | None, hints: ExtractionHints) -> str:
 def clean_body(
     root: HtmlElement, url: str | None, hints: ExtractionHints, repeated: tuple[str, ...]
 ) -> Body:
-    """The clean body of the page: DOM rules, body, then the text-level pass."""
-    text = raw_body(clean_tree(root, hints), url, hints)
+    """The clean body of the page: DOM rules, body, then the text-level pass. Hints that do not
+    help (a body selector matching nothing, a drop selector that would take the body) are
+    ignored and named in `hints_missed`."""
+    tree, refused = clean_tree(root, hints)
+    missed = [f"drop {selector}" for selector in refused]
+    text = hinted_body(tree, hints)
+    if hints.body and not text:
+        missed.insert(0, f"body {hints.body}")
+    text = text or generic_body(tree, url)
     passed = clean_lines(
         text, repeated=repeated, drop=_compiled(hints.boilerplate), cut=_compiled(hints.cut_after)
     )
-    return Body(passed.text, passed.signature, passed.byline)
+    return Body(passed.text, passed.signature, passed.byline, tuple(missed))
+
+
+def unmatched_hints(root: HtmlElement, hints: ExtractionHints) -> list[str]:
+    """The outlet's title and date selectors that match nothing on the page (generic rules take
+    over for those)."""
+    named = (("title", hints.title), ("date", hints.date))
+    return [f"{name} {sel}" for name, sel in named if sel and not select(root, sel)]
 
 
 def _published(
@@ -190,7 +210,7 @@ def extract(html: str | bytes, url: str, outlet: Outlet | None = None) -> Extrac
         description=meta.description,
         extra={"credit": body.signature} if body.signature else {},
     )
-    return Extraction(article)
+    return Extraction(article, hints_missed=(*body.hints_missed, *unmatched_hints(root, hints)))
 
 
 def extract_article(html: str | bytes, url: str, outlet: Outlet | None = None) -> Article | None:

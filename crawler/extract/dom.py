@@ -172,10 +172,46 @@ def drop_boilerplate(root: HtmlElement, keep: set[HtmlElement]) -> int:
     return _drop_all(doomed)
 
 
-def drop_selectors(root: HtmlElement, selectors: Iterable[str], keep: set[HtmlElement]) -> int:
-    """Drop what the outlet's `drop` selectors match (never one in `keep`); the number dropped."""
-    doomed = [el for sel in selectors for el in select(root, sel) if el not in keep]
-    return _drop_all(doomed)
+def drop_selectors(
+    root: HtmlElement,
+    selectors: Iterable[str],
+    keep: set[HtmlElement],
+    body: Iterable[HtmlElement] = (),
+) -> list[str]:
+    """Drop what the outlet's `drop` selectors match (never one in `keep`).
+
+    A selector that would take half the text of the article's container or more (`body`, else the
+    element holding most paragraphs) is a stale hint, not boilerplate: it is not applied, and
+    returned so that the caller can report it."""
+    containers = list(body) or [el for el in (_most_paragraphs(root),) if el is not None]
+    reference = sum(len(el.text_content().strip()) for el in containers)
+    refused = []
+    for selector in selectors:
+        doomed = [el for el in select(root, selector) if el not in keep]
+        if reference and 2 * _text_within(doomed, containers) >= reference:
+            refused.append(selector)
+        else:
+            _drop_all(doomed)
+    return refused
+
+
+def _text_within(elements: list[HtmlElement], containers: list[HtmlElement]) -> int:
+    """Characters of text the outermost of `elements` hold inside `containers`."""
+    chosen = set(elements)
+    size = 0
+    for el in elements:
+        ancestors = set(el.iterancestors())
+        if ancestors & chosen or not (ancestors | {el}) & set(containers):
+            continue
+        size += len(el.text_content().strip())
+    return size
+
+
+def outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
+    """The elements not inside another of them (a selector list matching a container and its
+    paragraphs gives each text once)."""
+    chosen = set(elements)
+    return [el for el in elements if not set(el.iterancestors()) & chosen]
 
 
 def _drop_all(doomed: list[HtmlElement]) -> int:

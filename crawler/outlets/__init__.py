@@ -25,6 +25,9 @@ SHIPPED_DIR = Path(__file__).parent
 EVIDENCE_LEVELS = ("verified", "reported", "unverified", "fixture")
 # The only schemes akhbar fetches, from any source of links (feeds, sitemaps, listings, redirects).
 WEB_SCHEMES = frozenset({"http", "https"})
+# What the outlet's recorded test page is: a saved copy of a real page, or a model built to its
+# documented layout (tests/outlets/pages/README.md); "" when none is recorded
+PAGE_KINDS = ("real", "model", "")
 
 
 class OutletError(ValueError):
@@ -65,6 +68,7 @@ class Outlet:
     evidence: Mapping[str, str] = field(default_factory=dict)
     notes: str = ""
     sources: tuple[str, ...] = ()  # citations for the evidence ([evidence] sources = [...])
+    page: str = ""  # the recorded test page: "real" or "model" (PAGE_KINDS)
 
     @property
     def discovery(self) -> tuple[str, ...]:
@@ -211,6 +215,9 @@ def outlet_from_table(table: Mapping[str, Any], source: str = "<table>") -> Outl
     evidence_table = values.table("evidence")
     evidence = {str(k): str(v) for k, v in evidence_table.data.items() if k != "sources"}
     domains = values.texts("domains") or (urlsplit(home).netloc.lower(),)
+    page = values.text("page")
+    if page not in PAGE_KINDS:
+        raise OutletError(f"{values.where}: page {page!r} is not 'real' or 'model'")
     return Outlet(
         name=name,
         title=values.text("title", name),
@@ -228,6 +235,7 @@ def outlet_from_table(table: Mapping[str, Any], source: str = "<table>") -> Outl
         evidence=evidence,
         notes=values.text("notes"),
         sources=evidence_table.texts("sources"),
+        page=page,
     )
 
 

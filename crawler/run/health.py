@@ -14,12 +14,15 @@ from archive.records import OutletRunRecord
 
 STALL_RUNS = 3  # runs in a row that fetched new pages but archived nothing new
 MIN_PAGES = 4  # fewer article pages than this in a run: too few to judge rates
+HINT_KINDS = ("body", "title", "date", "drop")  # extraction hints counted when they miss
+SHOWN = 3  # example URLs shown in a finding
 
 
 @dataclass(frozen=True)
 class Finding:
     outlet: str
-    problem: str  # a short slug: blocked, unreachable, stalled, refusals, no-dates, ...
+    problem: str  # a short slug: blocked, unreachable, stalled, refusals, no-dates, no-titles,
+    # sources, pattern, hints, not-stored, damaged, failed-run
     detail: str
 
 
@@ -102,6 +105,52 @@ def _lost(field: str, label: str) -> Callable[[Sequence[OutletRunRecord]], str |
     return rule
 
 
+def rule_sources(runs: Sequence[OutletRunRecord]) -> str | None:
+    """A declared feed or sitemap failed in the last run (or waits after failing)."""
+    last = runs[0]
+    failing = last.examples.get("sources_failed", [])
+    if not failing:
+        return None
+    found = sorted(last.examples.get("sources_found", []))
+    instead = f"found on the site: {', '.join(found)}" if found else "nothing found on the site"
+    return f"declared {'; declared '.join(sorted(failing))}; {instead}"
+
+
+def _last_with_articles(runs: Sequence[OutletRunRecord]) -> OutletRunRecord | None:
+    """The latest run that extracted articles (a run with nothing new says nothing of them)."""
+    return next((r for r in runs if archived(r) + _c(r, "articles_duplicate")), None)
+
+
+def rule_pattern(runs: Sequence[OutletRunRecord]) -> str | None:
+    """Articles came from the outlet's feeds or sitemaps although its pattern refuses them."""
+    last = _last_with_articles(runs)
+    if last is None:
+        return None
+    missed = _c(last, "pattern_missed")
+    if not missed:
+        return None
+    pattern = (last.examples.get("article_pattern") or ["?"])[0]
+    urls = ", ".join(sorted(last.examples.get("pattern_missed", []))[:SHOWN])
+    return f"{missed} archived articles missed article_pattern '{pattern}'; fix it: e.g. {urls}"
+
+
+def rule_hints(runs: Sequence[OutletRunRecord]) -> str | None:
+    """An extraction hint did not help on most articles of the last run (it was ignored)."""
+    last = _last_with_articles(runs)
+    if last is None:
+        return None
+    articles = archived(last) + _c(last, "articles_duplicate")
+    stale = []
+    for kind in HINT_KINDS:
+        count = _c(last, f"hint_missed:{kind}")
+        if count >= 2 and 2 * count > articles:
+            selectors = [e for e in last.examples.get("hint_missed", []) if e.startswith(kind)]
+            stale.append(f"{', '.join(selectors) or kind} on {count} of {articles} articles")
+    if not stale:
+        return None
+    return f"extraction hints ignored (matched nothing, or would drop the body): {'; '.join(stale)}"
+
+
 RULES: dict[str, Callable[[Sequence[OutletRunRecord]], str | None]] = {
     "not-stored": rule_not_stored,
     "blocked": rule_blocked,
@@ -110,6 +159,9 @@ RULES: dict[str, Callable[[Sequence[OutletRunRecord]], str | None]] = {
     "refusals": rule_refusals,
     "no-dates": _lost("articles_missing_date", "date"),
     "no-titles": _lost("articles_missing_title", "title"),
+    "sources": rule_sources,
+    "pattern": rule_pattern,
+    "hints": rule_hints,
 }
 
 

@@ -3,10 +3,16 @@
 The spider routes: it reads discovery documents, asks the outlet (and `urls.py`) which links
 are articles, and hands each article response on as a PageItem. It never parses article
 text and never touches SQLite; extraction and archiving are the pipelines' work.
+
+The registry hints, the site decides: links from an outlet's own feeds and sitemaps are fetched
+even when they miss its `article_pattern` (if they have an article's shape), and the extractor
+decides; listing-page links must match the pattern. When the declared feeds and sitemaps give
+nothing, `SourcePlan` (crawler/discovery/sources.py) finds others on the site.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,12 +25,21 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.discovery import feeds as discovery
-from crawler.discovery.urls import canonical_url, looks_like_article
+from crawler.discovery import sources as site_sources
+from crawler.discovery.sources import Outcome, Source, SourcePlan
+from crawler.discovery.urls import MISSED, canonical_url, link_verdict
+from crawler.extensions import add_example
 from crawler.items import PageItem
 from crawler.outlets import Outlet, adhoc_outlet, load_registry, select
-from crawler.run.errors import error_kind
+from crawler.run.errors import TRANSIENT_KINDS, error_kind
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+SOURCE_CALLBACKS = {
+    "feed": "parse_feed",
+    "sitemap": "parse_sitemap",
+    "home": "parse_home",
+    "robots": "parse_robots",
+}
 
 
 def _split(value: str | Iterable[str] | None) -> list[str]:
@@ -56,6 +71,10 @@ class NewsSpider(Spider):
         self.max_sitemap_depth = 3
         self.max_sitemaps = 2000
         self.sitemap_counts: dict[str, int] = {}
+        # what the archive's discovery state knows of each outlet's sources, set by
+        # DiscoveryStateMiddleware when the spider opens (before start() runs)
+        self.known_sources: dict[str, list[Any]] = {}
+        self.plans: dict[str, SourcePlan] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -89,11 +108,15 @@ class NewsSpider(Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
+        now = datetime.now(UTC)
         for outlet in self.outlets.values():
-            for url in outlet.feeds:
-                yield self._request(url, outlet, "feed", self.parse_feed)
-            for url in outlet.sitemaps:
-                yield self._request(url, outlet, "sitemap", self.parse_sitemap)
+            known = self.known_sources.get(outlet.name, ())
+            plan = SourcePlan.build(outlet, known, now, fallback=outlet.name not in self.adhoc)
+            self.plans[outlet.name] = plan
+            for source in plan.start():
+                yield self._source_request(outlet, source)
+            for outcome in plan.failing():  # declared sources waiting after failed runs
+                self._report(outlet, outcome)
             for url in outlet.listings:
                 yield self._request(url, outlet, "listing", self.parse_listing, depth=1)
 
@@ -105,35 +128,54 @@ class NewsSpider(Spider):
             meta={"outlet": outlet.name, "kind": kind, **meta},
         )
 
+    def _source_request(self, outlet: Outlet, source: Source) -> Request:
+        callback = getattr(self, SOURCE_CALLBACKS[source.kind])
+        request = self._request(source.url, outlet, source.kind, callback, source=source)
+        request.meta["probe"] = source.origin == "found"  # its failures are no outlet errors
+        return request.replace(dont_filter=True)  # settles its plan even if read elsewhere
+
     # --- discovery ------------------------------------------------------------------------
     # A document flagged `discovery_unchanged` (a 304, or the same body as when last read in
     # full; see crawler/conditional.py) is not parsed: everything it links to was handled.
     def parse_feed(self, response: Response) -> Iterator[Request]:
         outlet = self.outlets[response.meta["outlet"]]
         if response.meta.get("discovery_unchanged"):
+            yield from self._settle(outlet, response.meta, None)
             return
-        self._count_xml_problems(outlet, response.body)
         links = discovery.parse_feed(response.body, response.url)
         if not links and not discovery.is_feed(response.body):
-            self._count(outlet, "errors/bad_feed")
-            self.logger.warning("Ignoring a feed that is not RSS or Atom: %s", response.url)
+            yield from self._settle(outlet, response.meta, "not_a_feed")
+            if not response.meta.get("probe"):  # a probed path that is no feed is no error
+                self._count_xml_problems(outlet, response.body)
+                self._count(outlet, "errors/bad_feed")
+                self.logger.warning("Ignoring a feed that is not RSS or Atom: %s", response.url)
             return
+        self._count_xml_problems(outlet, response.body)
         self._count(outlet, "feed_links", len(links))
+        yield from self._settle(outlet, response.meta, None if links else "empty")
         yield from self._article_requests(outlet, links, trusted=True)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         outlet = self.outlets[response.meta["outlet"]]
         if response.meta.get("discovery_unchanged"):
+            yield from self._settle(outlet, response.meta, None)
             return
         try:
             body = discovery.maybe_gunzip(response.body, self.max_xml_bytes)
         except (ValueError, OSError, EOFError):
+            yield from self._settle(outlet, response.meta, "not_a_sitemap")
             self._count(outlet, "errors/bad_sitemap")
             self.logger.warning("Ignoring a sitemap that does not decompress: %s", response.url)
             return
-        self._count_xml_problems(outlet, body)
         sitemap = discovery.parse_sitemap(body)
         response.meta["doc_kind"] = sitemap.kind
+        problem = "not_a_sitemap" if sitemap.kind == "invalid" else None
+        yield from self._settle(
+            outlet, response.meta, problem or (None if sitemap.entries else "empty")
+        )
+        if problem and response.meta.get("probe"):
+            return
+        self._count_xml_problems(outlet, body)
         if sitemap.kind == "invalid":
             self._count(outlet, "errors/bad_sitemap")
             self.logger.warning("Ignoring invalid sitemap %s", response.url)
@@ -208,7 +250,8 @@ class NewsSpider(Spider):
             url = self._canonical(outlet, link)
             if url is None:
                 continue
-            if not self._is_article(outlet, url, trusted=trusted):
+            verdict = link_verdict(outlet, url, trusted=trusted)
+            if verdict is None:
                 if not outlet.owns(url):
                     self._count(outlet, "links_offsite")
                 continue
@@ -217,7 +260,8 @@ class NewsSpider(Spider):
                 self.capped.add(outlet.name)
                 return
             self.article_counts[outlet.name] = count + 1
-            yield self._request(url, outlet, "article", self.parse_article)
+            meta = {"pattern_missed": True} if verdict == MISSED else {}
+            yield self._request(url, outlet, "article", self.parse_article, **meta)
 
     def _canonical(self, outlet: Outlet, link: str) -> str | None:
         """The link's canonical URL; None, counted, for one that cannot be fetched (longer than
@@ -231,12 +275,65 @@ class NewsSpider(Spider):
             self._count(outlet, "links_invalid")
             return None
 
-    def _is_article(self, outlet: Outlet, url: str, *, trusted: bool) -> bool:
-        if not outlet.owns(url):
-            return False
-        if outlet.article_pattern or outlet.exclude_pattern:
-            return outlet.is_article_url(url)
-        return trusted or looks_like_article(url)
+    # --- sources: declared, else found on the site (crawler/discovery/sources.py) ----------
+    def parse_home(self, response: Response) -> Iterator[Request]:
+        """The home page: the feeds its <link rel="alternate"> announce."""
+        outlet = self.outlets[response.meta["outlet"]]
+        found = []
+        if isinstance(response, TextResponse):
+            found = [("feed", url) for url in site_sources.feed_links(response.body, response.url)]
+        yield from self._found(outlet, response.meta, found, "home")
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        """robots.txt: its Sitemap: lines."""
+        outlet = self.outlets[response.meta["outlet"]]
+        urls = site_sources.robots_sitemaps(response.body, response.url)
+        yield from self._found(outlet, response.meta, [("sitemap", u) for u in urls], "robots")
+
+    def _found(
+        self, outlet: Outlet, meta: dict[str, Any], found: list[tuple[str, str]], via: str
+    ) -> Iterator[Request]:
+        plan = self.plans.get(outlet.name)
+        for kind, link in found:
+            url = self._canonical(outlet, link)
+            source = plan.found(url, kind, via) if plan and url else None
+            if source is not None:
+                yield self._source_request(outlet, source)
+        yield from self._settle(outlet, meta, None)
+
+    def _settle(self, outlet: Outlet, meta: dict[str, Any], error: str | None) -> Iterator[Request]:
+        """Tell the outlet's plan how a source went; read the next stage when nothing worked."""
+        source, plan = meta.get("source"), self.plans.get(outlet.name)
+        if not isinstance(source, Source) or plan is None:
+            return
+        if source.is_source and error is None and source.origin == "found":
+            self._count(outlet, "discovery_ok")  # probes are not counted by the run record
+        stage = plan.stage
+        answered = error not in TRANSIENT_KINDS  # a timeout or DNS failure: the site is down
+        blocked = outlet.name in self.blocked
+        following = [] if blocked else plan.settle(source, error is None, error, answered)
+        if source.url in plan.outcomes and source.is_source:
+            self._report(outlet, plan.outcomes[source.url])
+        if following and plan.stage != stage:
+            self.logger.info(
+                "%s: no working feed or sitemap so far; reading %s",
+                outlet.name,
+                ", ".join(s.describe() for s in following),
+            )
+        for nxt in following:
+            yield self._source_request(outlet, nxt)
+
+    def _report(self, outlet: Outlet, outcome: Outcome) -> None:
+        """Count and keep an example of a declared source that fails, or a found one that works."""
+        if outcome.source.origin == "declared" and not outcome.ok:
+            self._count(outlet, "sources_failed")
+            self._example(outlet, "sources_failed", outcome.describe())
+            tried = outcome.error != "waiting"  # a waiting one was reported when it failed
+            level = logging.WARNING if tried else logging.INFO
+            self.logger.log(level, "%s: declared %s", outlet.name, outcome.describe())
+        elif outcome.source.origin == "found" and outcome.ok:
+            self._count(outlet, "sources_found")
+            self._example(outlet, "sources_found", outcome.describe())
 
     # --- articles -------------------------------------------------------------------------
     def headers_received(
@@ -263,19 +360,22 @@ class NewsSpider(Spider):
             content_type=content_type.decode("latin-1"),
             fetched_at=now_iso(),
             warc=response.meta.get("warc"),
+            pattern_missed=bool(response.meta.get("pattern_missed")),
         )
 
     # --- errors ---------------------------------------------------------------------------
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request  # type: ignore[attr-defined]
         outlet = self.outlets.get(request.meta.get("outlet", ""))
         kind = error_kind(failure)
-        if outlet is None or kind is None:
+        if outlet is None:
             return
-        if kind.startswith("blocked"):
+        if kind is not None and kind.startswith("blocked"):
             self._block(outlet, kind)
-        self._count(outlet, f"errors/{kind}")
-        self.logger.info("%s: %s on %s", outlet.name, kind, request.url)
+        if kind is not None and not request.meta.get("probe"):
+            self._count(outlet, f"errors/{kind}")
+            self.logger.info("%s: %s on %s", outlet.name, kind, request.url)
+        yield from self._settle(outlet, request.meta, kind or "skipped")
 
     def _block(self, outlet: Outlet, kind: str) -> None:
         if outlet.name not in self.blocked:
@@ -289,3 +389,7 @@ class NewsSpider(Spider):
     def _count(self, outlet: Outlet, key: str, value: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"outlet/{outlet.name}/{key}", value)
+
+    def _example(self, outlet: Outlet, key: str, text: str) -> None:
+        assert self.crawler.stats is not None
+        add_example(self.crawler.stats, outlet.name, key, text)

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.discovery.urls import canonical_url, looks_like_article, strip_amp
+from crawler.discovery.urls import (
+    MATCHED,
+    MISSED,
+    canonical_url,
+    link_verdict,
+    looks_like_article,
+    strip_amp,
+)
+from crawler.outlets import Outlet
 
 
 @pytest.mark.parametrize(
@@ -68,3 +76,28 @@ def test_looks_like_article_accepts_slugs_ids_and_dates(url: str) -> None:
 )
 def test_looks_like_article_refuses_sections_tags_pages_and_files(url: str) -> None:
     assert not looks_like_article(url)
+
+
+def test_link_verdict_the_pattern_is_a_hint_for_feed_and_sitemap_links_only() -> None:
+    outlet = Outlet(
+        name="site",
+        title="Site",
+        home="https://www.site.ma/",
+        languages=("fr",),
+        domains=("site.ma",),
+        article_pattern=r"/news/\d+\.html$",
+        exclude_pattern=r"/private/",
+    )
+    real = "https://www.site.ma/economie/643376-le-port-bat-un-record.html"
+    assert link_verdict(outlet, "https://www.site.ma/news/12.html", trusted=False) == MATCHED
+    assert link_verdict(outlet, real, trusted=True) == MISSED  # fetched: the extractor decides
+    assert link_verdict(outlet, real, trusted=False) is None  # a listing page's link: skipped
+    for skipped in (
+        "https://www.site.ma/category/economie/",  # not an article's shape
+        "https://www.site.ma/private/643376-le-port-bat-un-record.html",  # excluded
+        "https://other.ma/economie/643376-le-port-bat-un-record.html",  # off-site
+    ):
+        assert link_verdict(outlet, skipped, trusted=True) is None, skipped
+    bare = Outlet(name="b", title="B", home="https://b.ma/", languages=(), domains=("b.ma",))
+    assert link_verdict(bare, "https://b.ma/contact", trusted=True) == MATCHED  # nothing declared
+    assert link_verdict(bare, "https://b.ma/contact", trusted=False) is None

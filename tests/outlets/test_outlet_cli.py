@@ -25,11 +25,13 @@ def test_list_shows_every_outlet_with_its_evidence() -> None:
     result = run()
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].split() == ["NAME", "TITLE", "LANG", "DISCOVERY", "EVIDENCE"]
+    assert lines[0].split() == ["NAME", "TITLE", "LANG", "DISCOVERY", "EVIDENCE", "PAGE"]
     assert lines[-1] == f"{len(REGISTRY)} outlets; languages: ar, en, es, fr"
     for name, outlet in REGISTRY.items():
         (line,) = [li for li in lines if li.startswith(name + " ")]
-        assert line.endswith(evidence_level(outlet))
+        assert line.split()[-2:] == [evidence_level(outlet), outlet.page]
+    (medias24,) = [li for li in lines if li.startswith("medias24 ")]
+    assert medias24.endswith(" real")
 
 
 def test_list_as_json_filtered_by_language() -> None:
@@ -37,6 +39,7 @@ def test_list_as_json_filtered_by_language() -> None:
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["name"] for r in rows] == ["yabiladi-es"]
     assert rows[0]["discovery"] == ["feeds"] and rows[0]["evidence"] == "unverified"
+    assert rows[0]["page"] == "model"
 
 
 def test_evidence_level_is_best_discovery_capped_by_the_pattern() -> None:

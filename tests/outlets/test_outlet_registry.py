@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -72,3 +73,29 @@ def test_the_pages_readme_describes_every_page() -> None:
     readme = (PAGES / "README.md").read_text("utf-8")
     for page in PAGES.glob("*/article-*.html"):
         assert f"{page.parent.name}/{page.name}" in readme, page
+
+
+@pytest.mark.parametrize("outlet", REGISTRY.values(), ids=lambda o: o.name)
+def test_the_registry_says_whether_its_recorded_page_is_real_or_a_model(outlet: Outlet) -> None:
+    captures = {
+        json.loads(p.read_text("utf-8"))["capture"] for p in (PAGES / outlet.name).glob("*.json")
+    }
+    assert captures <= {"real", "model"}
+    assert outlet.page == ("real" if "real" in captures else "model")
+
+
+# Article URLs seen on the live sites by others (public code and article dumps, cited in each
+# outlet's `sources`): whatever else it guesses, the registry must accept these.
+REAL_ARTICLE_URLS = {
+    "libe": "https://www.libe.ma/Casablanca-accueille-le-DiaspoBoost-Summit-Africa-2026_a160665.html",
+    "lesiteinfo": "https://www.lesiteinfo.com/economie/"
+    "643376-dislog-group-rachete-70-dafrobiomedic-et-renforce-son-pole-sante.html",
+    "hibapress-ar": "https://ar.hibapress.com/details-281066.html",
+    "lematin": "https://lematin.ma/enseignement/concours-far-2026-admission-eleves-officiers/338414",
+    "maghress-ar": "https://www.maghress.com/alittihad/2082123",
+}
+
+
+@pytest.mark.parametrize(("name", "url"), REAL_ARTICLE_URLS.items(), ids=list(REAL_ARTICLE_URLS))
+def test_real_article_urls_are_accepted_by_their_outlet(name: str, url: str) -> None:
+    assert REGISTRY[name].is_article_url(url)

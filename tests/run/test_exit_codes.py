@@ -109,16 +109,11 @@ def test_exit_3_names_the_outlets_that_failed_even_when_quiet(
 ) -> None:
     good, gone = make_site(n_ok=2), make_site(n_ok=0)
     registry = outlets_file(tmp_path / "outlets.toml", {"good": good, "gone": gone})
-    registry.write_text(
-        registry.read_text().replace(f"{gone.base}/feed.xml", f"{gone.base}/no-feed")
-    )
-    registry.write_text(
-        registry.read_text().replace(f"{gone.base}/sitemap.xml", f"{gone.base}/no-map")
-    )
+    gone.stop()  # nothing answers: neither the declared sources nor the site's own
     result = crawl(tmp_path / "a.db", "good", "gone", "--outlets", str(registry), "-q")
     assert (result.returncode, result.stdout) == (3, "")
     host = gone.base.removeprefix("http://")
-    assert result.stderr == f"gone: {host} answered HTTP 404 (2 requests)\n"
+    assert result.stderr == f"gone: connection refused by {host} (2 requests)\n"
 
 
 def test_exit_4_when_the_archive_cannot_be_opened_and_2_for_an_unknown_outlet(

@@ -47,3 +47,51 @@ def test_losing_titles_is_reported_but_never_having_them_is_not() -> None:
     assert _problems(lost, had) == ["no-titles"]
     never = [_run(i, discovery_ok=1, articles_new=5, articles_missing_title=5) for i in (2, 1)]
     assert _problems(*never) == []
+
+
+def _with_examples(record: OutletRunRecord, **examples: list[str]) -> OutletRunRecord:
+    return OutletRunRecord(
+        record.run_id, "o", None, None, record.counters, record.errors, dict(examples)
+    )
+
+
+def test_a_failing_declared_source_is_named_with_what_was_found_instead() -> None:
+    run = _with_examples(
+        _run(1, {"http_404": 1}, discovery_ok=1, articles_new=5),
+        sources_failed=["feed https://o.ma/feed/: http_404 (1 run in a row)"],
+        sources_found=["feed https://o.ma/rss.xml (home page link)"],
+    )
+    (finding,) = health.check([run])
+    assert (finding.problem, finding.detail) == (
+        "sources",
+        "declared feed https://o.ma/feed/: http_404 (1 run in a row); "
+        "found on the site: feed https://o.ma/rss.xml (home page link)",
+    )
+
+
+def test_articles_missing_the_pattern_are_shown_with_the_pattern() -> None:
+    urls = [f"https://o.ma/a-{i}_a{i}.html" for i in range(5)]
+    run = _with_examples(
+        _run(1, discovery_ok=1, articles_new=5, pattern_missed=5),
+        pattern_missed=urls,
+        article_pattern=[r"/\d+\.html$"],
+    )
+    (finding,) = health.check([run])
+    assert finding.problem == "pattern"
+    assert finding.detail == (
+        r"5 archived articles missed article_pattern '/\d+\.html$'; fix it: e.g. "
+        + ", ".join(urls[:3])
+    )
+
+
+def test_a_hint_that_misses_most_articles_is_reported_not_an_occasional_one() -> None:
+    stale = _with_examples(
+        _run(1, discovery_ok=1, articles_new=4, **{"hint_missed:body": 4}),
+        hint_missed=["body div.old-body"],
+    )
+    assert health.check([stale])[0].detail == (
+        "extraction hints ignored (matched nothing, or would drop the body): "
+        "body div.old-body on 4 of 4 articles"
+    )
+    once = _run(1, discovery_ok=1, articles_new=9, **{"hint_missed:date": 1})
+    assert _problems(once) == []
