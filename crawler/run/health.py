@@ -175,12 +175,19 @@ def by_outlet(records: Iterable[OutletRunRecord]) -> dict[str, list[OutletRunRec
     }
 
 
+# Findings that a site that cannot be reached at all explains: said once, as `unreachable` or
+# `blocked`, not again as failing sources.
+EXPLAINED_BY_ACCESS = {"blocked", "unreachable"}
+ACCESS_CONSEQUENCES = {"sources"}
+
+
 def check(records: Iterable[OutletRunRecord]) -> list[Finding]:
     """Every finding for every outlet; an empty list means all looks healthy."""
     findings = []
     for outlet, runs in by_outlet(records).items():
-        for problem, rule in RULES.items():
-            detail = rule(runs)
-            if detail:
-                findings.append(Finding(outlet, problem, detail))
+        found = {problem: rule(runs) for problem, rule in RULES.items()}
+        if EXPLAINED_BY_ACCESS & {problem for problem, detail in found.items() if detail}:
+            for problem in ACCESS_CONSEQUENCES:
+                found[problem] = None
+        findings += [Finding(outlet, p, detail) for p, detail in found.items() if detail]
     return findings

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from conftest import AI_TEXT, AR_TEXT, article, sample_articles
 
 from archive.db import Archive, Fetch
 from archive.errors import ArchiveError, ArchiveSchemaError, ArchiveUnreadable
+from archive.identity import content_hash
 from archive.models import WarcRef
 from archive.records import AddOutcome
 from archive.schema import MIGRATIONS, SCHEMA_VERSION
@@ -355,30 +358,33 @@ def test_fts_query_translates_the_search_box() -> None:
 
 def test_migration_rebuilds_the_search_index_of_an_existing_archive(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    with Archive(path) as archive:
-        archive.add(article(url="https://ar.example/1", text=AR_VARIANTS, language="ar"))
-    _downgrade_search_index(path)
+    shutil.copy(V7_ARCHIVE, path)
+    _add_as_version_7_did(path, "https://ar.example/1", AR_VARIANTS)
     with Archive(path) as archive:
         assert archive.schema_version == SCHEMA_VERSION
         assert [h.url for h in archive.search("اطلاق المملكه")] == ["https://ar.example/1"]
         assert _index_terms(archive) == _folded_terms(archive)
 
 
-def _downgrade_search_index(path: Path) -> None:
-    """Make the file what schema version 7 wrote: an index that keeps hamza and ta marbuta, and
-    no attribution columns."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    version = next(n for n, (name, _) in enumerate(MIGRATIONS, 1) if name == "discovery_state")
-    conn.execute("DROP TRIGGER articles_fts_ai")
-    conn.execute("DROP TABLE articles_fts")
-    conn.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', "
-                 "content_rowid='id', tokenize='unicode61 remove_diacritics 2')")  # fmt: skip
-    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
-    conn.execute("DROP INDEX idx_article_urls_source_url")  # and what `attribution` added
-    conn.execute("DROP VIEW stories")  # (it reads the new columns; the migration recreates it)
-    conn.execute("CREATE VIEW stories AS SELECT id FROM articles")
-    conn.execute("ALTER TABLE articles DROP COLUMN published_precision")
-    for column in ("role", "published_precision", "source_url"):
-        conn.execute(f"ALTER TABLE article_urls DROP COLUMN {column}")
-    conn.execute("DELETE FROM schema_versions WHERE version > ?", (version,))
-    conn.close()
+# An archive written by akhbar at schema version 7 (tests/archive/fixtures/make_v7_archive.py)
+V7_ARCHIVE = Path(__file__).parent / "fixtures" / "v7-copies-first.db"
+
+
+def _add_as_version_7_did(path: Path, url: str, text: str) -> None:
+    """A row (and its URL) in the version-7 file, indexed by its triggers: an index that keeps
+    hamza and ta marbuta."""
+    with closing(sqlite3.connect(path)) as conn, conn:
+        first = conn.execute("SELECT min(id) FROM articles").fetchone()[0]
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(articles)") if r[1] != "id"]
+        new = {"url": url, "canonical_url": url, "text": text, "title": "إطلاق", "language": "ar",
+               "content_hash": content_hash(text), "cluster_id": None, "revision_of": None,
+               "near_duplicate_of": None, "superseded_by": None, "is_latest": 1}  # fmt: skip
+        chosen = ", ".join("?" if c in new else c for c in columns)
+        values = [new[c] for c in columns if c in new]
+        conn.execute(f"INSERT INTO articles ({', '.join(columns)}) SELECT {chosen} FROM articles "
+                     "WHERE id = ?", (*values, first))  # fmt: skip
+        article_id = conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+        conn.execute("INSERT INTO article_urls (url, article_id, outlet, canonical_url, status, "
+                     "first_seen_at, last_seen_at, fetch_count) SELECT ?, ?, outlet, ?, status, "
+                     "first_seen_at, last_seen_at, 1 FROM articles WHERE id = ?",
+                     (url, article_id, url, article_id))  # fmt: skip
