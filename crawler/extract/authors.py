@@ -1,16 +1,20 @@
-"""Authors of an article: byline elements, bylines near the headline or glued to the body,
-split into names ("A | B" is two; "La Rédaction" kept as written; dates and URLs are not names)."""
+"""The authors pass: JSON-LD and meta authors, byline elements, bylines near the headline or glued
+to the body (read on the untouched page); else the byline atop the body or the credit line at its
+end (after the text pass). Split into names ("A | B" is two; "La Rédaction" kept as written;
+dates and URLs are not names)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from lxml.html import HtmlElement
 
-from crawler.extract.boilerplate import BYLINE, norm
-from crawler.extract.dates import month_number
+from crawler.extract.datetext import month_number
 from crawler.extract.dom import element_text, glued_bylines, select
+from crawler.extract.metadata import Metadata, ld_text, meta
+from crawler.extract.phrases import BYLINE, norm
 from crawler.extract.sections import in_comments, page_comment_sections
 
 BYLINE_SELECTORS = (
@@ -37,6 +41,37 @@ AUTHOR_TAIL = re.compile(
     re.IGNORECASE,
 )
 AUTHOR_SPLIT = re.compile(r"\s*[|;/،]\s*|\s+&\s+|\s*,\s*")
+META_AUTHOR = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+CREDIT_NOTE = re.compile(r"\s*\(.*\)\s*\.?$")
+
+
+def markup_authors(root: HtmlElement, metadata: Metadata) -> tuple[str, ...]:
+    """The authors the page's markup names (JSON-LD, meta, byline elements and lines)."""
+    return read_authors(root, _ld_authors(metadata.ld_articles), meta(root, *META_AUTHOR))
+
+
+def article_authors(
+    markup: tuple[str, ...], byline: str | None, signature: str | None
+) -> tuple[str, ...]:
+    """The page's authors; else the byline atop the body; else the credit line at its end."""
+    if markup:
+        return markup
+    if byline:
+        return split_authors([byline])
+    if signature:
+        return (CREDIT_NOTE.sub("", signature).strip(),)
+    return ()
+
+
+def _ld_authors(objs: Iterable[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    for obj in objs:
+        authors = obj.get("author") or obj.get("creator") or []
+        for author in authors if isinstance(authors, list) else [authors]:
+            name = ld_text(author)
+            if name and not name.startswith("http"):
+                out.append(name)
+    return out
 
 
 def split_authors(raw: Iterable[str]) -> tuple[str, ...]:

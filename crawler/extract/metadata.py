@@ -1,8 +1,9 @@
-"""Article metadata from the page: JSON-LD, meta tags, <time>, bylines, breadcrumbs, outlet hints.
+"""The metadata pass: what the page's markup says about the article, read on the untouched page.
 
-Pure functions on an lxml tree. The title is the article's headline, never the site's name;
-the date is ISO 8601 with a timezone (see crawler/extract/dates.py); authors are a tuple
-("A | B" is two).
+JSON-LD, meta tags, breadcrumbs, outlet hints: the title (the article's headline, never the
+site's name), section, tags, image, description, canonical URL, the page's language, the names
+the site goes by, and whether the markup says article or listing. Dates and authors are passes
+of their own (crawler/extract/dates.py, authors.py) that read the JSON-LD objects found here.
 """
 
 from __future__ import annotations
@@ -12,18 +13,14 @@ import logging
 import re
 import weakref
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from archive.timeutil import more_precise
-from crawler.extract.authors import headline_lines, read_authors
-from crawler.extract.boilerplate import norm
-from crawler.extract.dates import is_date_line, normalize_iso, parse_date_text
 from crawler.extract.dom import element_text, select
-from crawler.extract.sections import in_comments, page_comment_sections
+from crawler.extract.phrases import norm
 from crawler.extract.sites import brand_names, registry_names, strip_site_suffix
 from crawler.outlets import ExtractionHints
 
@@ -36,11 +33,6 @@ ARTICLE_TYPES = {
 }  # fmt: skip
 LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»•·]\s+|\s*[|»•·]\s*")
-DATE_META = (
-    "article:published_time", "og:published_time", "og:article:published_time",
-    "datePublished", "date", "pubdate", "publishdate", "publish-date", "dc.date",
-    "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published",
-)  # fmt: skip
 SECTION_SELECTOR = (
     '[itemprop="articleSection"], [class*="categ"], [class*="rubri"], [class*="kicker"], '
     '[class*="section-name"], [class*="cat-links"]'
@@ -54,8 +46,6 @@ class Metadata:
     """What the page says about itself, before the body is read."""
 
     title: str | None = None
-    published: str | None = None
-    authors: tuple[str, ...] = ()
     section: str | None = None
     tags: tuple[str, ...] = ()
     image: str | None = None
@@ -65,7 +55,7 @@ class Metadata:
     site_names: tuple[str, ...] = ()
     is_article: bool = False  # article markup: og:type article, JSON-LD Article, articleBody...
     is_listing: bool = False  # listing markup: JSON-LD CollectionPage / WebSite only
-    extra: dict[str, Any] = field(default_factory=dict)
+    ld_articles: tuple[dict[str, Any], ...] = ()  # the JSON-LD objects of an article type
 
 
 def json_ld(root: HtmlElement) -> list[dict[str, Any]]:
@@ -130,28 +120,12 @@ def meta_all(root: HtmlElement, name: str) -> list[str]:
     return list(meta_index(root).get(name, []))
 
 
-def _text(value: Any) -> str | None:
+def ld_text(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, dict):
         value = value.get("name") or value.get("url") or value.get("@id")
     return " ".join(str(value).split()) if value else None
-
-
-def _ld_authors(objs: list[dict[str, Any]]) -> list[str]:
-    out: list[str] = []
-    for obj in objs:
-        authors = obj.get("author") or obj.get("creator") or []
-        for author in authors if isinstance(authors, list) else [authors]:
-            name = _text(author)
-            if name and not name.startswith("http"):
-                out.append(name)
-    return out
-
-
-def _authors(root: HtmlElement, articles: list[dict[str, Any]]) -> tuple[str, ...]:
-    raw = meta(root, "author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
-    return read_authors(root, _ld_authors(articles), raw)
 
 
 def site_names(
@@ -162,8 +136,8 @@ def site_names(
     names.add(meta(root, "og:site_name", "application-name", "apple-mobile-web-app-title") or "")
     for obj in ld:
         if _types(obj) & {"website", "organization", "newsmediaorganization"}:
-            names.add(_text(obj.get("name")) or "")
-        names.add(_text(obj.get("publisher")) or "")
+            names.add(ld_text(obj.get("name")) or "")
+        names.add(ld_text(obj.get("publisher")) or "")
     host = urlsplit(url).netloc.lower().split(":")[0].removeprefix("www.")
     names.update({host, host.split(".")[0]})
     names.update(_masthead(root))
@@ -215,7 +189,7 @@ def _title(
     h1s = [element_text(h) for h in root.iter("h1")]
     h1s = [h for h in h1s if h and not _is_site(h, sites)]
     candidates = [element_text(el) for el in select(root, hints.title)[:1]]
-    candidates += [_text(obj.get("headline")) or "" for obj in ld]
+    candidates += [ld_text(obj.get("headline")) or "" for obj in ld]
     candidates += h1s[:1] if len(set(h1s)) == 1 else []
     candidates.append(meta(root, "og:title", "twitter:title") or "")
     candidates += [element_text(el) for el in select(root, '[itemprop="headline"]')[:1]]
@@ -230,76 +204,9 @@ def _title(
     return None
 
 
-def _published(
-    root: HtmlElement, hints: ExtractionHints, articles: list[dict[str, Any]]
-) -> str | None:
-    found: list[str] = [hint_date(root, hints) or ""]
-    found += [normalize_iso(_text(obj.get("datePublished"))) or "" for obj in articles]
-    found.append(normalize_iso(meta(root, *DATE_META)) or "")
-    marked = root.xpath('//*[@itemprop="datePublished"]|//abbr[contains(@class,"published")]')
-    sections = page_comment_sections(root)
-    times = marked + root.xpath("//time[@pubdate]|//time")
-    for el in [t for t in times if not in_comments(t, sections)][:1]:
-        value = el.get("content") or el.get("datetime") or el.get("title") or el.text_content()
-        found.append(normalize_iso(value) or "")
-    found += [normalize_iso(_text(obj.get("dateCreated"))) or "" for obj in articles]
-    values = [v for v in found if v]
-    if not values:
-        return None
-    best = values[0]
-    for value in values[1:]:
-        best = more_precise(best, value)
-    return best
-
-
-def hint_date(root: HtmlElement, hints: ExtractionHints) -> str | None:
-    """The date in the element the outlet's `date` selector names (attribute, else text)."""
-    for el in select(root, hints.date)[:1]:
-        value = el.get("datetime") or el.get("content")
-        return normalize_iso(value) if value else parse_date_text(element_text(el))
-    return None
-
-
-def text_date(root: HtmlElement, title: str | None = None) -> str | None:
-    """A date written near the headline, or in an element whose class or id says it is one."""
-    for line in headline_lines(root):
-        value = parse_date_text(line)
-        if value:
-            return value
-    xpath = (
-        '//*[contains(@class,"date") or contains(@class,"time") or contains(@class,"publish")'
-        ' or contains(@id,"date") or contains(@class,"meta")]'
-    )
-    sections = page_comment_sections(root)
-    for el in root.xpath(xpath)[:40]:
-        if in_comments(el, sections):
-            continue
-        text = element_text(el)
-        if 0 < len(text) <= 120:
-            value = parse_date_text(text)
-            if value:
-                return value
-    return _dateline(root, title, sections)
-
-
-def _dateline(root: HtmlElement, title: str | None, sections: list[HtmlElement]) -> str | None:
-    """A short block that is only a date, among the blocks right after the one holding the
-    headline (a page whose headline is no <h1> and whose dateline has no class to say so)."""
-    key = norm(title or "")
-    if not key:
-        return None
-    blocks = [el for el in root.iter("div", "p", "span", "small", "time", "li", "td", "h2", "h3")]
-    start = next((i for i, el in enumerate(blocks) if norm(el.text_content()) == key), None)
-    for el in blocks[start + 1 : start + 12] if start is not None else ():
-        text = " ".join(el.text_content().split())
-        if 0 < len(text) <= 60 and is_date_line(text) and not in_comments(el, sections):
-            return parse_date_text(text)
-    return None
-
-
 def _section(root: HtmlElement, articles: list[dict[str, Any]], title: str | None) -> str | None:
     for obj in articles:
-        value = _text(obj.get("articleSection"))
+        value = ld_text(obj.get("articleSection"))
         if value:
             return value
     value = meta(root, "article:section") or _near_headline(root, SECTION_SELECTOR)
@@ -342,7 +249,7 @@ def _tags(root: HtmlElement, articles: list[dict[str, Any]]) -> tuple[str, ...]:
 def _image(root: HtmlElement, url: str, articles: list[dict[str, Any]]) -> str | None:
     value = meta(root, "og:image", "og:image:url", "twitter:image", "twitter:image:src")
     for obj in articles if not value else ():
-        value = _text(obj.get("image"))
+        value = ld_text(obj.get("image"))
         if value:
             break
     return urljoin(url, value) if value else None
@@ -378,8 +285,6 @@ def read_metadata(
     listing = not is_article and any(_types(o) & LISTING_TYPES for o in ld)
     return Metadata(
         title=title,
-        published=_published(root, hints, articles),
-        authors=_authors(root, articles),
         section=_section(root, articles, title),
         tags=_tags(root, articles),
         image=_image(root, url, articles),
@@ -389,4 +294,5 @@ def read_metadata(
         site_names=tuple(sorted(sites)),
         is_article=is_article,
         is_listing=listing,
+        ld_articles=tuple(articles),
     )

@@ -1,38 +1,22 @@
-"""What kind of page this is: an aggregator's copy (and of what), or not an article at all.
-
-Pure functions. `source_copy` reads an aggregator's "Publié dans X le d - m - yyyy" line and its
-link to the original; `refusal` names why a page is not an article (home, listing, search, error,
-no body, too short), or returns None.
-"""
+"""The refusal pass: why a page is not an article (home, listing, search, error, no body, too
+short), or None when it is one."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.extract.boilerplate import AGGREGATOR_FOOTERS, norm
-from crawler.extract.dates import parse_date_text
-from crawler.extract.dom import element_text, select
-from crawler.extract.meta import Metadata
+from crawler.extract.aggregator import SOURCE_LINE, source_lines
+from crawler.extract.dom import element_text
+from crawler.extract.metadata import Metadata
+from crawler.extract.phrases import norm
 from crawler.outlets import ExtractionHints
 
 MIN_TEXT_CHARS = 150  # a body shorter than this is refused as "too-short"
-SOURCE_LINE = re.compile(
-    r"(?:publié dans|publiée? dans|published in|publicado en|نشر في|نشرت في)\s+(?P<outlet>.+?)\s+"
-    r"(?:le|on|el|يوم|بتاريخ|في)\s+(?P<date>[\d٠-٩].{4,40})",
-    re.IGNORECASE,
-)
-SOURCE_MARKERS = (
-    "Publié dans",
-    "Publiée dans",
-    "Published in",
-    "Publicado en",
-    "نشر في",
-    "نشرت في",
-)
 HOME_PATH = re.compile(r"^/(?:(?:[a-z]{2}|index|accueil|home)(?:\.\w+)?/?)?$", re.IGNORECASE)
 LISTING_PATH = re.compile(
     r"^/(?:[a-z]{2}/)?(?:tag|tags|category|categorie|categories|rubrique|rubriques|section|sections|"
@@ -64,52 +48,6 @@ MORE_LINKS = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class SourceCopy:
-    """An aggregator's copy: the outlet it names, the original date, the link to the original."""
-
-    outlet: str | None = None
-    published: str | None = None
-    url: str | None = None
-
-
-def source_copy(root: HtmlElement, url: str, hints: ExtractionHints) -> SourceCopy | None:
-    """The "Publié dans X le d - m - yyyy" line and the "Cliquez ici…" link, if present."""
-    outlet = published = None
-    for text in _source_lines(root, hints):
-        match = SOURCE_LINE.search(text)
-        if match:
-            outlet, published = match["outlet"].strip(" :«»\"'"), parse_date_text(match["date"])
-            break
-    link = _source_link(root, url, hints)
-    if not (outlet or link):
-        return None
-    return SourceCopy(outlet, published, link)
-
-
-def _source_lines(root: HtmlElement, hints: ExtractionHints, limit: int = 3) -> list[str]:
-    lines = [element_text(el) for el in select(root, hints.source_line)[:1]]
-    page_text = root.text_content()
-    # one pass over the text first: the per-marker XPath below walks every element
-    for marker in (m for m in SOURCE_MARKERS if m in page_text):
-        xpath = f'//body//*[contains(., "{marker}")][not(*[contains(., "{marker}")])]'
-        for el in root.xpath(xpath)[:limit]:
-            parent = el.getparent()
-            lines += [element_text(el), element_text(parent if parent is not None else el)]
-    return [line for line in lines if 0 < len(line) <= 400]
-
-
-def _source_link(root: HtmlElement, url: str, hints: ExtractionHints) -> str | None:
-    for el in select(root, hints.source_link)[:1]:
-        href = el.get("href") or next((a.get("href") for a in el.iter("a") if a.get("href")), None)
-        if href:
-            return urljoin(url, href.strip())
-    for anchor in root.iter("a"):
-        if anchor.get("href") and AGGREGATOR_FOOTERS.search(element_text(anchor)):
-            return urljoin(url, anchor.get("href", "").strip())
-    return None
-
-
 def url_refusal(url: str) -> str | None:
     """'home-page', 'listing-page' or 'search-page' from the URL alone, else None."""
     parts = urlsplit(url)
@@ -125,9 +63,8 @@ def url_refusal(url: str) -> str | None:
     return None
 
 
-def is_error_page(root: HtmlElement, meta: Metadata, text: str) -> bool:
+def is_error_page(heads: Iterable[str], meta: Metadata, text: str) -> bool:
     """A 404/error page: the headline or the title says so, and there is little else."""
-    heads = [meta.title or "", *(element_text(h) for h in root.iter("h1", "title"))]
     if any(ERROR_PHRASES.search(h) for h in heads if len(h) <= 120):
         return len(text) < 1500 or not meta.is_article
     return len(text) < 400 and bool(ERROR_PHRASES.search(text[:300]))
@@ -140,12 +77,21 @@ def headline_links(root: HtmlElement) -> list[str]:
     return [t for t in texts if len(t) >= 15]
 
 
-def teaser_share(root: HtmlElement, text: str) -> float:
-    """The share of the body made of teasers: lines that repeat, or start with, a link's text,
-    and excerpts cut with an ellipsis ("… [&hellip;]")."""
+def teaser_links(root: HtmlElement) -> frozenset[str]:
+    """Folded texts a teaser line may repeat: headline-like links (3+ words), and cards."""
     links = {norm(a.text_content()) for a in root.iter("a")}
     links = {link for link in links if len(link) >= 15 and len(link.split()) >= 3}
-    links |= card_texts(root)
+    return frozenset(links | card_texts(root))
+
+
+def teaser_share(root: HtmlElement, text: str) -> float:
+    """The share of the body made of teasers (see `share_of_teasers`)."""
+    return share_of_teasers(teaser_links(root), text)
+
+
+def share_of_teasers(links: frozenset[str], text: str) -> float:
+    """The share of the body made of teasers: lines that repeat, or start with, a link's text,
+    and excerpts cut with an ellipsis ("… [&hellip;]")."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     teasers = [line for line in lines if EXCERPT_END.search(line) or _in_link(line, links)]
     by_chars = sum(map(len, teasers)) / max(sum(map(len, lines)), 1)
@@ -175,7 +121,7 @@ def card_texts(root: HtmlElement, max_chars: int = 800) -> set[str]:
     return cards
 
 
-def _in_link(line: str, links: set[str]) -> bool:
+def _in_link(line: str, links: frozenset[str]) -> bool:
     """Is this line a link's text, inside one (a card: kicker, title, excerpt), or led by one?"""
     key = norm(line)
     if key in links:
@@ -185,24 +131,36 @@ def _in_link(line: str, links: set[str]) -> bool:
     return any(key.startswith(link) for link in links if len(link) >= 25)
 
 
-def looks_like_listing(root: HtmlElement, meta: Metadata, text: str) -> bool:
-    """Cards of headlines and teasers, no article markup, and a body made of those teasers."""
-    if meta.is_listing:
-        return True
-    if meta.is_article:
-        return False
-    cards = headline_links(root)
+@dataclass(frozen=True)
+class Listing:
+    """Signs of a listing read on the untouched page of one without article markup: a verdict
+    that needs no body, or the headline cards and teaser links to weigh the body against."""
+
+    verdict: bool = False
+    cards: int = 0
+    links: frozenset[str] = frozenset()
+
+
+def listing_signs(root: HtmlElement) -> Listing:
+    """ "Read more" links, aggregator copies, a pager over <article> cards; headline cards."""
     more = sum(1 for a in root.iter("a") if MORE_LINKS.match(a.text_content().strip()))
-    lines = _source_lines(root, ExtractionHints(), limit=20)
+    lines = source_lines(root, ExtractionHints(), limit=20)
     copies = len({line for line in lines if SOURCE_LINE.search(line)})
     if more >= 3 or copies >= 6:
+        return Listing(verdict=True)
+    if paginated(root) and len(root.xpath("//article[.//a[@href]]")) >= 2:
+        return Listing(verdict=True)
+    return Listing(cards=len(headline_links(root)), links=teaser_links(root))
+
+
+def looks_like_listing(signs: Listing, text: str) -> bool:
+    """Cards of headlines and teasers, and a body made of those teasers."""
+    if signs.verdict:
         return True
     longest = max((len(line) for line in text.splitlines()), default=0)
-    if len(cards) >= 12 and longest < 400:
+    if signs.cards >= 12 and longest < 400:
         return True
-    if paginated(root) and len(root.xpath("//article[.//a[@href]]")) >= 2:
-        return True
-    return teaser_share(root, text) >= 0.25
+    return share_of_teasers(signs.links, text) >= 0.25
 
 
 def paginated(root: HtmlElement) -> bool:
@@ -225,20 +183,40 @@ def body_class_kind(root: HtmlElement) -> str | None:
     return "listing-page" if classes & LISTING_BODY else None
 
 
-def refusal(root: HtmlElement, url: str, meta: Metadata, text: str | None) -> str | None:
-    """Why this page is not an article, or None when it is one."""
-    body = text or ""
+@dataclass(frozen=True)
+class PageKind:
+    """What the untouched page says about its kind, kept for the refusal after the body: the
+    headline and <title> texts (error pages say so there), and the signs of a listing on a page
+    whose markup says neither article nor listing."""
+
+    heads: tuple[str, ...] = ()
+    listing: Listing | None = None
+
+
+def page_kind(root: HtmlElement, url: str, meta: Metadata) -> tuple[str | None, PageKind]:
+    """A refusal that needs no body (home, listing or search URL or <body class>, error404),
+    and what the refusal after the body needs from the untouched page."""
     reason = url_refusal(url)
     if reason == "home-page" or (reason and not meta.is_article):
-        return reason
-    page_kind = body_class_kind(root)
-    if page_kind == "error-page" or is_error_page(root, meta, body):
+        return reason, PageKind()
+    by_class = body_class_kind(root)
+    if by_class == "error-page":
+        return by_class, PageKind()
+    heads = (meta.title or "", *(element_text(h) for h in root.iter("h1", "title")))
+    if by_class == "listing-page" and not meta.is_article:  # a theme's 404 may say "archive"
+        return ("error-page" if is_error_page(heads, meta, "") else by_class), PageKind()
+    signs = None if meta.is_article or meta.is_listing else listing_signs(root)
+    return None, PageKind(heads, signs)
+
+
+def refusal(kind: PageKind, meta: Metadata, text: str | None) -> str | None:
+    """Why this page is not an article, given its body, or None when it is one."""
+    body = text or ""
+    if is_error_page(kind.heads, meta, body):
         return "error-page"
-    if page_kind == "listing-page" and not meta.is_article:
-        return page_kind
     if not body:
         return "no-body"
-    if looks_like_listing(root, meta, body):
+    if meta.is_listing or (kind.listing and looks_like_listing(kind.listing, body)):
         return "listing-page"
     if len(body) < MIN_TEXT_CHARS:
         return "too-short"

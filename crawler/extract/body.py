@@ -1,0 +1,125 @@
+"""The body pass: the article's text from the pruned tree. The only module that imports trafilatura.
+
+The outlet's `body` selector when it has one and it matches (text taken with a line break at every
+block); else trafilatura with precision settings on the tree the prune pass left, and without
+them when that finds nothing. Sub-headings trafilatura dropped are put back: an `<h2>`–`<h6>`
+standing between two paragraphs it kept belongs to the body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import trafilatura
+from lxml.html import HtmlElement
+
+from crawler.extract.dom import BLOCK_TAGS, element_text, select
+from crawler.extract.phrases import SECTION_ENDS, is_boilerplate_line, is_comment_heading, norm
+from crawler.outlets import ExtractionHints
+
+# trafilatura settings, measured on the public benchmarks (docs/benchmarks.md)
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "favor_precision": True,
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "deduplicate": False,
+    "output_format": "txt",
+}
+SUBHEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def raw_body(tree: HtmlElement, url: str | None, hints: ExtractionHints) -> str:
+    """The body before the text pass: the outlet's body selector, else trafilatura."""
+    nodes = select(tree, hints.body)
+    if nodes:
+        return "\n".join(element_text(node) for node in nodes)
+    text = trafilatura.extract(tree, url=url, **TRAFILATURA_OPTIONS)
+    if not text:
+        text = trafilatura.extract(
+            tree, url=url, **{**TRAFILATURA_OPTIONS, "favor_precision": False}
+        )
+    return restore_subheadings(tree, text) if text else ""
+
+
+def _line(el: HtmlElement) -> str:
+    return " ".join(el.text_content().split())
+
+
+def restore_subheadings(tree: HtmlElement, text: str) -> str:
+    """`text` with the body's sub-headings the extractor dropped put back in their place: an
+    `<h2>`–`<h6>` whose preceding and following paragraphs are consecutive lines of `text`."""
+    lines = text.split("\n")
+    keys = [norm(line) for line in lines]
+    if len(keys) < 2:
+        return text
+    have = set(keys)
+    missing = [(h, _line(h)) for h in tree.iter(*SUBHEADING_TAGS)]
+    missing = [(h, t) for h, t in missing if 0 < len(t) <= 200 and norm(t) not in have]
+    if not missing:
+        return text
+    order = [el for el in tree.iter() if isinstance(el.tag, str)]
+    position = {el: i for i, el in enumerate(order)}
+    inserts: dict[int, list[str]] = {}
+    for heading, title in missing:
+        key = norm(title)
+        if not key or key in have or _unwanted(title):
+            continue
+        before = _line_index(keys, _neighbour(order, position[heading], heading, -1), last=True)
+        after = _line_index(keys, _neighbour(order, position[heading], heading, 1), last=False)
+        if before is not None and after == before + 1:
+            inserts.setdefault(after, []).append(title)
+            have.add(key)
+    if not inserts:
+        return text
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        out.extend(inserts.get(index, []))
+        out.append(line)
+    return "\n".join(out)
+
+
+def _unwanted(title: str) -> bool:
+    return (
+        is_comment_heading(title)
+        or is_boilerplate_line(title)
+        or bool(SECTION_ENDS.search(title.strip()))
+    )
+
+
+def _neighbour(order: list[HtmlElement], index: int, heading: HtmlElement, step: int) -> str:
+    """The text of the nearest block before (step -1) or after (step 1) the heading."""
+    if step > 0 and (heading.tail or "").strip():
+        return " ".join((heading.tail or "").split())
+    if step < 0:
+        prev, parent = heading.getprevious(), heading.getparent()
+        loose = prev.tail if prev is not None else parent.text if parent is not None else None
+        if (loose or "").strip():
+            return " ".join((loose or "").split())
+    skip = {*heading.iterancestors(), *heading.iterdescendants()}
+    i = index + step
+    while 0 <= i < len(order) and abs(i - index) <= 60:
+        el = order[i]
+        i += step
+        if el in skip or el.tag in ("script", "style"):
+            continue
+        if step < 0 and (el.tail or "").strip() and el.getparent() in skip:
+            return " ".join((el.tail or "").split())
+        if (el.text or "").strip() or any((c.tail or "").strip() for c in el):
+            while el.tag not in BLOCK_TAGS and el.getparent() not in skip | {None}:
+                el = el.getparent()
+            return _line(el)
+    return ""
+
+
+def _line_index(keys: list[str], snippet: str, *, last: bool) -> int | None:
+    """The index of the line `snippet` ends (last=True) or starts (last=False); 30+ chars only."""
+    key = norm(snippet)
+    if len(key) < 30:
+        return None
+    probe = key[-50:] if last else key[:50]
+    for index, line in enumerate(keys):
+        if line == key or (line.endswith(probe) if last else line.startswith(probe)):
+            return index
+    return None

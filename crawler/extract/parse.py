@@ -1,0 +1,35 @@
+"""The parse pass: the page's bytes or text as one lxml tree, which every later pass shares.
+
+Comments and processing instructions go at parse time (their tails are text, which tree cleaners
+would drop with them). Bytes are read as UTF-8: the crawl decodes pages before extraction
+(crawler/extract/charset.py chooses the encoding).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+logger = logging.getLogger(__name__)
+
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+
+
+def parse_html(html: str | bytes) -> HtmlElement | None:
+    """The page as an lxml tree, or None when it is empty or not HTML."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    if not html or not html.strip() or "<" not in html:
+        return None
+    html = _XML_DECLARATION.sub("", html.lstrip("\ufeff"))
+    try:
+        root = lxml.html.document_fromstring(html, parser=_PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        logger.debug("unparsable page: %s", exc)
+        return None
+    return root if root.find("body") is not None or len(root) else None

@@ -1,0 +1,211 @@
+"""The prune pass: DOM rules applied to the parsed page, in place, before any text is taken.
+
+Each rule is a function on an lxml tree, testable on its own: outlet drop selectors; generic
+boilerplate containers (tickers, modals, cookie/newsletter prompts, share bars, comment sections,
+related blocks, screen-reader chrome); text-run tickers (headlines separated by no-break spaces);
+link lists; comment sections found by their headings. The element holding the article (its
+headline, its longest run of text, the outlet's body selector) and its ancestors are never
+dropped. It runs after every pass that reads the untouched page (metadata, dates, page kind), so
+trafilatura gets the pruned tree and no copy of the page is made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from lxml.html import HtmlElement
+
+from crawler.extract.dom import (
+    SKIP_TAGS,
+    glued_bylines,
+    own_text_length,
+    remove,
+    select,
+)
+from crawler.extract.phrases import HEADLINE_MAX_CHARS, TICKER_MIN_SEPARATORS, TICKER_SEP
+from crawler.extract.sections import comment_sections
+from crawler.extract.textpass import strip_ticker
+from crawler.outlets import ExtractionHints
+
+DROP_TAGS = ("marquee", "dialog", "nav", "aside", "footer")
+TABLE_PARTS = {"td", "th", "tr", "thead", "tbody", "tfoot", "col", "colgroup", "caption"}
+# class/id tokens (split on spaces, '-' and '_') that mark a boilerplate container
+DROP_TOKENS = {
+    "ticker", "newsticker", "marquee", "breakingnews", "modal", "popup", "lightbox", "cookie",
+    "cookies", "consent", "gdpr", "newsletter", "subscribe", "share", "sharing", "sharedaddy",
+    "addtoany", "a2a", "social", "socials", "comments", "comment", "respond", "disqus",
+    "related", "relatedposts", "yarpp", "breadcrumb", "breadcrumbs", "kksr", "tags", "tagcloud",
+    "sr", "screen", "visually", "sidebar", "advert", "advertisement",
+}  # fmt: skip
+DROP_TOKEN_PAIRS = (
+    {"breaking", "news"},
+    {"sr", "only"},
+    {"screen", "reader"},
+    {"visually", "hidden"},
+)
+SINGLE_TOKENS = DROP_TOKENS - {"sr", "screen", "visually"}
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+_WS = re.compile(r"[ \t\r\f\v\n]+")
+TICKER_FULL = re.compile(r"^[ \t\n]*\u00a0[ \t\u00a0\n]+$|^[ \t\n]+\u00a0[ \t\u00a0\n]*$")
+
+
+def prune(root: HtmlElement, hints: ExtractionHints) -> HtmlElement:
+    """The page with the DOM rules applied, in place: outlet drops, bylines glued to the body,
+    layout tables, tickers, boilerplate containers, comment sections, link lists."""
+    anchors = select(root, hints.body) + select(root, hints.title)
+    keep = protected(root, anchors)
+    drop_selectors(root, hints.drop, keep)
+    for byline in glued_bylines(root):
+        remove(byline)
+    unwrap_layout_tables(root)
+    strip_ticker_runs(root)
+    drop_boilerplate(root, keep)
+    drop_comment_sections(root, keep)
+    drop_link_lists(root, keep)
+    return root
+
+
+def protected(root: HtmlElement, extra: Iterable[HtmlElement] = ()) -> set[HtmlElement]:
+    """The article's anchors and their ancestors: the headline, articleBody, the longest text."""
+    anchors = list(extra)
+    anchors += root.xpath('//h1|//*[@itemprop="articleBody"]|//*[@itemprop="headline"]')
+    anchors += [el for el in (_longest_text(root), _most_paragraphs(root)) if el is not None]
+    keep: set[HtmlElement] = set()
+    for anchor in anchors:
+        keep.update(anchor.iterancestors())
+        keep.add(anchor)
+    return keep
+
+
+def _longest_text(root: HtmlElement) -> HtmlElement | None:
+    """The element with the longest run of text of its own."""
+    best, best_size = None, 0
+    for el in root.iter("p", "div", "span", "td", "article", "section", "font"):
+        size = own_text_length(el)
+        if size > best_size:
+            best, best_size = el, size
+    return best
+
+
+def _most_paragraphs(root: HtmlElement) -> HtmlElement | None:
+    """The element whose <p> children hold the most text (where the article's paragraphs are)."""
+    sizes: Counter[HtmlElement] = Counter()
+    for para in root.iter("p"):
+        parent = para.getparent()
+        if parent is not None:
+            sizes[parent] += len(para.text_content().strip())
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _tokens(el: HtmlElement) -> set[str]:
+    raw = f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}".lower()
+    return {t for t in _TOKEN_SPLIT.split(raw) if t}
+
+
+def is_boilerplate_container(el: HtmlElement) -> bool:
+    """Does the element's tag, class, id or role mark it as a boilerplate container?"""
+    if el.tag in DROP_TAGS or el.get("aria-modal") == "true" or el.get("role") == "dialog":
+        return True
+    if el.tag in TABLE_PARTS:  # a cell classed "ticker" is a stock symbol, not a news ticker
+        return False
+    if el.tag == "form":
+        return bool(el.xpath('.//textarea|.//input[@type="email"]'))
+    tokens = _tokens(el)
+    return bool(tokens & SINGLE_TOKENS) or any(pair <= tokens for pair in DROP_TOKEN_PAIRS)
+
+
+def drop_boilerplate(root: HtmlElement, keep: set[HtmlElement]) -> int:
+    """Drop generic boilerplate containers (never one in `keep`); the number dropped."""
+    doomed = [el for el in root.iter() if isinstance(el.tag, str) and el not in keep]
+    doomed = [
+        el for el in doomed if el.tag not in ("html", "body") and is_boilerplate_container(el)
+    ]
+    return _drop_all(doomed)
+
+
+def drop_selectors(root: HtmlElement, selectors: Iterable[str], keep: set[HtmlElement]) -> int:
+    """Drop what the outlet's `drop` selectors match (never one in `keep`); the number dropped."""
+    doomed = [el for sel in selectors for el in select(root, sel) if el not in keep]
+    return _drop_all(doomed)
+
+
+def _drop_all(doomed: list[HtmlElement]) -> int:
+    count = 0
+    for el in doomed:
+        if el.getparent() is not None and all(a.getparent() is not None for a in el.iterancestors()
+                                              if a.tag != "html"):  # fmt: skip
+            remove(el)
+            count += 1
+    return count
+
+
+def strip_ticker_runs(root: HtmlElement) -> int:
+    """Remove headline runs separated by no-break spaces: as text, and as inline elements."""
+    count = 0
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
+            continue
+        for attr in ("text", "tail"):
+            value = getattr(el, attr)
+            if (
+                value
+                and "\u00a0" in value
+                and len(TICKER_SEP.findall(value)) >= TICKER_MIN_SEPARATORS
+            ):
+                setattr(el, attr, strip_ticker(value))
+                count += 1
+        count += _strip_inline_ticker(el)
+    return count
+
+
+def _strip_inline_ticker(parent: HtmlElement) -> int:
+    if len(parent) < TICKER_MIN_SEPARATORS:
+        return 0
+    kids = [c for c in parent if isinstance(c.tag, str) and c.tail and TICKER_FULL.match(c.tail)]
+    if len(kids) < TICKER_MIN_SEPARATORS:
+        return 0
+    tag = Counter(c.tag for c in kids).most_common(1)[0][0]
+    doomed = [c for c in parent if c.tag == tag and len(c.text_content()) <= HEADLINE_MAX_CHARS]
+    for child in doomed:
+        remove(child, keep_tail=False)
+    return len(doomed)
+
+
+def drop_link_lists(root: HtmlElement, keep: set[HtmlElement]) -> int:
+    """Drop lists and blocks made of headline links (link text >= 90%, three links or more)."""
+    doomed = []
+    for el in root.iter("ul", "ol", "div", "p", "section", "table"):
+        if el in keep:
+            continue
+        links = [a.text_content().strip() for a in el.iter("a")]
+        links = [t for t in links if t]
+        text = _WS.sub(" ", el.text_content()).strip()
+        if len(links) >= 3 and text and sum(map(len, links)) >= 0.9 * len(text.replace(" ", "")):
+            doomed.append(el)
+    return _drop_all(doomed)
+
+
+def unwrap_layout_tables(root: HtmlElement) -> int:
+    """Turn layout tables (a cell holding paragraphs or a long text) into plain blocks."""
+    count = 0
+    for table in list(root.iter("table")):
+        cells = table.xpath(".//td|.//th")
+        rows = table.xpath(".//tr")
+        widest = max((len(r.xpath("./td|./th")) for r in rows), default=0)
+        blocks = any(c.xpath(".//p|.//div|.//br") and own_text_length(c) > 200 for c in cells)
+        if widest <= 2 and (blocks or any(len(c.text_content()) > 500 for c in cells)):
+            for el in [table, *table.xpath(".//tbody|.//thead|.//tr|.//td|.//th")]:
+                el.tag = "div"
+            count += 1
+    return count
+
+
+def drop_comment_sections(root: HtmlElement, keep: set[HtmlElement]) -> int:
+    """Remove the page's comment sections found by their headings; the number removed."""
+    doomed = comment_sections(root, keep)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return len(doomed)
