@@ -41,20 +41,24 @@ class SourceCopy:
 def source_copy(root: HtmlElement, url: str, hints: ExtractionHints) -> SourceCopy | None:
     """The "Publié dans X le d - m - yyyy" line and the "Cliquez ici…" link, if present."""
     outlet = published = None
-    for text in source_lines(root, hints):
+    page_text = root.text_content()
+    for text in source_lines(root, hints, page_text=page_text):
         match = SOURCE_LINE.search(text)
         if match:
             outlet, published = match["outlet"].strip(" :«»\"'"), parse_date_text(match["date"])
             break
-    link = _source_link(root, url, hints)
+    link = _source_link(root, url, hints, page_text)
     if not (outlet or link):
         return None
     return SourceCopy(outlet, published, link)
 
 
-def source_lines(root: HtmlElement, hints: ExtractionHints, limit: int = 3) -> list[str]:
+def source_lines(
+    root: HtmlElement, hints: ExtractionHints, limit: int = 3, page_text: str | None = None
+) -> list[str]:
+    """Lines that may be a source line: the outlet's selector; blocks holding a marker."""
     lines = [element_text(el) for el in select(root, hints.source_line)[:1]]
-    page_text = root.text_content()
+    page_text = root.text_content() if page_text is None else page_text
     # one pass over the text first: the per-marker XPath below walks every element
     for marker in (m for m in SOURCE_MARKERS if m in page_text):
         xpath = f'//body//*[contains(., "{marker}")][not(*[contains(., "{marker}")])]'
@@ -64,12 +68,19 @@ def source_lines(root: HtmlElement, hints: ExtractionHints, limit: int = 3) -> l
     return [line for line in lines if 0 < len(line) <= 400]
 
 
-def _source_link(root: HtmlElement, url: str, hints: ExtractionHints) -> str | None:
+# An aggregator's footer link ("Cliquez ici…", "Click here…", "Haga clic…", "اضغط هنا…"): the
+# page's text is searched once before any link is.
+_FOOTER_HINT = re.compile(r"cliquez\s+ici|click\s+here|haga\s+clic|(?:اضغط|إضغط|انقر)\s+هنا", re.I)
+
+
+def _source_link(root: HtmlElement, url: str, hints: ExtractionHints, page_text: str) -> str | None:
     for el in select(root, hints.source_link)[:1]:
         href = el.get("href") or next((a.get("href") for a in el.iter("a") if a.get("href")), None)
         if href:
             return urljoin(url, href.strip())
-    for anchor in root.iter("a"):
-        if anchor.get("href") and AGGREGATOR_FOOTERS.search(element_text(anchor)):
+    if not _FOOTER_HINT.search(page_text):
+        return None
+    for anchor in root.xpath("//a[@href != '']"):
+        if AGGREGATOR_FOOTERS.search(element_text(anchor)):
             return urljoin(url, anchor.get("href", "").strip())
     return None

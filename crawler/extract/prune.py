@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extract.dom import (
@@ -47,7 +48,12 @@ DROP_TOKEN_PAIRS = (
 )
 SINGLE_TOKENS = DROP_TOKENS - {"sr", "screen", "visually"}
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+# A first look before the exact test: the attributes that hold one of the tokens at all.
+_MARKED_ATTRIBUTES = etree.XPath("//@class|//@id|//@role|//@aria-modal")
+_HINT_TOKENS = "|".join(sorted(DROP_TOKENS | {"breaking", "dialog", "true"}, key=len, reverse=True))
+_TOKEN_HINT = re.compile(rf"(?:^|[\s_-])(?:{_HINT_TOKENS})(?=$|[\s_-])", re.IGNORECASE)
 _WS = re.compile(r"[ \t\r\f\v\n]+")
+_NBSP_TEXT = etree.XPath("//text()[contains(., '\u00a0')]")
 TICKER_FULL = re.compile(r"^[ \t\n]*\u00a0[ \t\u00a0\n]+$|^[ \t\n]+\u00a0[ \t\u00a0\n]*$")
 
 
@@ -118,9 +124,15 @@ def is_boilerplate_container(el: HtmlElement) -> bool:
 
 def drop_boilerplate(root: HtmlElement, keep: set[HtmlElement]) -> int:
     """Drop generic boilerplate containers (never one in `keep`); the number dropped."""
-    doomed = [el for el in root.iter() if isinstance(el.tag, str) and el not in keep]
+    found = {a.getparent() for a in _MARKED_ATTRIBUTES(root) if _TOKEN_HINT.search(a)}
+    found.update(root.iter(*DROP_TAGS, "form"))
     doomed = [
-        el for el in doomed if el.tag not in ("html", "body") and is_boilerplate_container(el)
+        el
+        for el in root.iter()
+        if el in found
+        and el not in keep
+        and el.tag not in ("html", "body")
+        and is_boilerplate_container(el)
     ]
     return _drop_all(doomed)
 
@@ -143,8 +155,14 @@ def _drop_all(doomed: list[HtmlElement]) -> int:
 
 def strip_ticker_runs(root: HtmlElement) -> int:
     """Remove headline runs separated by no-break spaces: as text, and as inline elements."""
+    found: set[HtmlElement] = set()
+    for run in _NBSP_TEXT(root):  # only text with a no-break space can hold a separator
+        owner = run.getparent()
+        found.add(owner)
+        if run.is_tail and owner.getparent() is not None:
+            found.add(owner.getparent())
     count = 0
-    for el in list(root.iter()):
+    for el in [el for el in root.iter() if el in found]:
         if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
             continue
         for attr in ("text", "tail"):

@@ -38,11 +38,11 @@ def _heading_like(el: HtmlElement) -> bool:
     )
 
 
-# Text nodes that may belong to a comment heading: a cheap filter before the full test.
-_KEYWORDS = re.compile(
-    r"omment|oment|action|flexion|pons|puesta|repl|hought|opinion|تعليق|رد", re.I
-)
+# Text nodes that may belong to a comment heading: a cheap filter before the full test, run on
+# lower-cased text (five times faster than re.IGNORECASE on this alternation).
+_KEYWORDS = re.compile(r"omment|oment|action|flexion|pons|puesta|repl|hought|opinion|تعليق|رد")
 HEADING_LIKE = {*HEADING_TAGS, "p", "div", "span", "strong", "b", "legend"}
+OWN_MAX = 400  # own text longer than this is no heading (headings are at most 200 characters)
 
 
 def comment_headings(root: HtmlElement) -> Iterator[HtmlElement]:
@@ -52,7 +52,9 @@ def comment_headings(root: HtmlElement) -> Iterator[HtmlElement]:
         if len(el):
             child = el[0]
             own += f" {child.text or ''} {child.tail or ''}" if isinstance(child.tag, str) else ""
-        if not _KEYWORDS.search(own) or not _heading_like(el):
+        if len(own) > OWN_MAX and len(" ".join(own.split())) > OWN_MAX:
+            continue  # a paragraph (the keyword search costs most on long texts)
+        if not _KEYWORDS.search(own.lower()) or not _heading_like(el):
             continue
         if is_comment_heading(_line(el)):
             yield el
@@ -73,9 +75,12 @@ def _section_start(heading: HtmlElement, keep: Collection[HtmlElement]) -> HtmlE
 
 def comment_sections(root: HtmlElement, keep: Collection[HtmlElement] = ()) -> list[HtmlElement]:
     """The blocks of the page's comment sections: each comment heading's block and the comment
-    lists and forms that follow it (never an element in `keep`, never one holding the <h1>)."""
+    lists and forms that follow it (never an element in `keep`, never one holding the <h1>).
+    The headings are those of the page as first seen (see `page_headings`) still in the tree."""
     found: list[HtmlElement] = []
-    for heading in comment_headings(root):
+    for heading in page_headings(root):
+        if not _attached(heading, root):
+            continue
         if any(heading is f or heading in f.iterdescendants() for f in found):
             continue
         start = _section_start(heading, keep)
@@ -91,9 +96,27 @@ def comment_sections(root: HtmlElement, keep: Collection[HtmlElement] = ()) -> l
     return found
 
 
+def _attached(el: HtmlElement, root: HtmlElement) -> bool:
+    """Is `el` still in the tree under `root` (not inside a block pruning took out)?"""
+    ancestors = list(el.iterancestors())
+    return (ancestors[-1] if ancestors else el) is root
+
+
+_PAGE_HEADINGS: weakref.WeakKeyDictionary[HtmlElement, list[HtmlElement]] = (
+    weakref.WeakKeyDictionary()
+)
 _PAGE_SECTIONS: weakref.WeakKeyDictionary[HtmlElement, list[HtmlElement]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+def page_headings(root: HtmlElement) -> list[HtmlElement]:
+    """`comment_headings` of the page, found once: the passes that read the untouched page and
+    the prune pass after them share one search (pruning takes elements out, it adds none)."""
+    found = _PAGE_HEADINGS.get(root)
+    if found is None:
+        found = _PAGE_HEADINGS[root] = list(comment_headings(root))
+    return found
 
 
 def page_comment_sections(root: HtmlElement) -> list[HtmlElement]:
