@@ -12,7 +12,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from crawler.extract.datetext import month_number
-from crawler.extract.dom import element_text, glued_bylines, select
+from crawler.extract.dom import element_text, first_in_order, glued_bylines, having, select
 from crawler.extract.metadata import Metadata, ld_text, meta
 from crawler.extract.phrases import BYLINE, norm
 from crawler.extract.sections import in_comments, page_comment_sections
@@ -111,10 +111,10 @@ def read_authors(
 
 def headline_lines(root: HtmlElement) -> list[str]:
     """Short lines of text around the headline (kicker, byline, dateline), headline excluded."""
-    heads = root.xpath('//h1|//*[@itemprop="headline"]|//*[contains(@class,"post-title")]')
-    if not heads:
+    titled = (a.getparent() for a in root.xpath("//@class") if "post-title" in a)
+    head = first_in_order(root, [*root.iter("h1"), *having(root, "itemprop", "headline"), *titled])
+    if head is None:
         return []
-    head = heads[0]
     parent = head.getparent()
     scope = parent.getparent() if parent is not None and len(element_text(parent)) < 300 else parent
     if scope is None:

@@ -19,7 +19,7 @@ from archive.timeutil import more_precise
 from crawler.extract.aggregator import SourceCopy
 from crawler.extract.authors import headline_lines
 from crawler.extract.datetext import is_date_line, normalize_iso, parse_date_text
-from crawler.extract.dom import element_text, select
+from crawler.extract.dom import element_text, having, select
 from crawler.extract.metadata import ld_text, meta
 from crawler.extract.phrases import norm
 from crawler.extract.sections import in_comments, page_comment_sections
@@ -41,9 +41,12 @@ def markup_date(
     found: list[str] = [hint_date(root, hints) or ""]
     found += [normalize_iso(ld_text(obj.get("datePublished"))) or "" for obj in articles]
     found.append(normalize_iso(meta(root, *DATE_META)) or "")
-    marked = root.xpath('//*[@itemprop="datePublished"]|//abbr[contains(@class,"published")]')
-    sections = page_comment_sections(root)
-    times = marked + root.xpath("//time[@pubdate]|//time")
+    marked = having(root, "itemprop", "datePublished")
+    abbrs = [a for a in root.iter("abbr") if "published" in a.get("class", "")]
+    if abbrs:  # both kinds, in the page's order
+        marked = root.xpath('//*[@itemprop="datePublished"]|//abbr[contains(@class,"published")]')
+    times = [*marked, *root.iter("time")]
+    sections = page_comment_sections(root) if times else []
     for el in [t for t in times if not in_comments(t, sections)][:1]:
         value = el.get("content") or el.get("datetime") or el.get("title") or el.text_content()
         found.append(normalize_iso(value) or "")

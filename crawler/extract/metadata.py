@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.extract.dom import element_text, select
+from crawler.extract.dom import element_text, having, select
 from crawler.extract.phrases import norm
 from crawler.extract.sites import brand_names, registry_names, strip_site_suffix
 from crawler.outlets import ExtractionHints
@@ -186,22 +186,28 @@ def _is_site(text: str, sites: set[str]) -> bool:
 def _title(
     root: HtmlElement, hints: ExtractionHints, ld: list[dict[str, Any]], sites: set[str]
 ) -> str | None:
-    h1s = [element_text(h) for h in root.iter("h1")]
-    h1s = [h for h in h1s if h and not _is_site(h, sites)]
-    candidates = [element_text(el) for el in select(root, hints.title)[:1]]
-    candidates += [ld_text(obj.get("headline")) or "" for obj in ld]
-    candidates += h1s[:1] if len(set(h1s)) == 1 else []
-    candidates.append(meta(root, "og:title", "twitter:title") or "")
-    candidates += [element_text(el) for el in select(root, '[itemprop="headline"]')[:1]]
-    candidates += h1s[:1]
-    candidates += [element_text(el) for el in select(root, ".post-title, .entry-title")[:1]]
-    candidates += [t.text_content() for t in root.iter("title")][:1]
-    for candidate in candidates:
+    for candidate in _title_candidates(root, hints, ld, sites):
         title = clean_title(candidate, sites)
         title = strip_site_suffix(title, registry_names()) if title else None
         if title and len(title) >= 3:
             return title
     return None
+
+
+def _title_candidates(
+    root: HtmlElement, hints: ExtractionHints, ld: list[dict[str, Any]], sites: set[str]
+) -> Iterator[str]:
+    """Headline candidates, best first (generated: most pages stop at the first or second)."""
+    h1s = [element_text(h) for h in root.iter("h1")]
+    h1s = [h for h in h1s if h and not _is_site(h, sites)]
+    yield from (element_text(el) for el in select(root, hints.title)[:1])
+    yield from (ld_text(obj.get("headline")) or "" for obj in ld)
+    yield from h1s[:1] if len(set(h1s)) == 1 else []
+    yield meta(root, "og:title", "twitter:title") or ""
+    yield from (element_text(el) for el in select(root, '[itemprop="headline"]')[:1])
+    yield from h1s[:1]
+    yield from (element_text(el) for el in select(root, ".post-title, .entry-title")[:1])
+    yield from [t.text_content() for t in root.iter("title")][:1]
 
 
 def _section(root: HtmlElement, articles: list[dict[str, Any]], title: str | None) -> str | None:
@@ -278,9 +284,8 @@ def read_metadata(
     is_article = (
         bool(articles)
         or og_type == "article"
-        or bool(
-            root.xpath('//*[@itemprop="articleBody"]|//meta[@property="article:published_time"]')
-        )
+        or bool(having(root, "itemprop", "articleBody"))
+        or any(m.get("property") == "article:published_time" for m in root.iter("meta"))
     )
     listing = not is_article and any(_types(o) & LISTING_TYPES for o in ld)
     return Metadata(

@@ -21,6 +21,7 @@ from lxml.html import HtmlElement
 from crawler.extract.dom import (
     SKIP_TAGS,
     glued_bylines,
+    having,
     own_text_length,
     remove,
     select,
@@ -51,7 +52,7 @@ _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 # A first look before the exact test: the attributes that hold one of the tokens at all.
 _MARKED_ATTRIBUTES = etree.XPath("//@class|//@id|//@role|//@aria-modal")
 _HINT_TOKENS = "|".join(sorted(DROP_TOKENS | {"breaking", "dialog", "true"}, key=len, reverse=True))
-_TOKEN_HINT = re.compile(rf"(?:^|[\s_-])(?:{_HINT_TOKENS})(?=$|[\s_-])", re.IGNORECASE)
+_TOKEN_HINT = re.compile(rf"(?:^|[\s_-])(?:{_HINT_TOKENS})(?=$|[\s_-])")  # on lower-cased text
 _WS = re.compile(r"[ \t\r\f\v\n]+")
 _NBSP_TEXT = etree.XPath("//text()[contains(., '\u00a0')]")
 TICKER_FULL = re.compile(r"^[ \t\n]*\u00a0[ \t\u00a0\n]+$|^[ \t\n]+\u00a0[ \t\u00a0\n]*$")
@@ -76,7 +77,8 @@ def prune(root: HtmlElement, hints: ExtractionHints) -> HtmlElement:
 def protected(root: HtmlElement, extra: Iterable[HtmlElement] = ()) -> set[HtmlElement]:
     """The article's anchors and their ancestors: the headline, articleBody, the longest text."""
     anchors = list(extra)
-    anchors += root.xpath('//h1|//*[@itemprop="articleBody"]|//*[@itemprop="headline"]')
+    anchors += list(root.iter("h1"))
+    anchors += having(root, "itemprop", "articleBody") + having(root, "itemprop", "headline")
     anchors += [el for el in (_longest_text(root), _most_paragraphs(root)) if el is not None]
     keep: set[HtmlElement] = set()
     for anchor in anchors:
@@ -124,7 +126,7 @@ def is_boilerplate_container(el: HtmlElement) -> bool:
 
 def drop_boilerplate(root: HtmlElement, keep: set[HtmlElement]) -> int:
     """Drop generic boilerplate containers (never one in `keep`); the number dropped."""
-    found = {a.getparent() for a in _MARKED_ATTRIBUTES(root) if _TOKEN_HINT.search(a)}
+    found = {a.getparent() for a in _MARKED_ATTRIBUTES(root) if _TOKEN_HINT.search(a.lower())}
     found.update(root.iter(*DROP_TAGS, "form"))
     doomed = [
         el

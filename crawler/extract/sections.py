@@ -127,20 +127,45 @@ def page_comment_sections(root: HtmlElement) -> list[HtmlElement]:
     return found
 
 
-LONG_RUNS_BEFORE = "preceding::text()[string-length(normalize-space(.)) >= 80]"
+_XPATH_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space() collapses
 
 
 def _after_body(heading: HtmlElement, least: int = CUT_MIN_CHARS) -> bool:
     """Does body text come before the heading (`least` characters in runs of 80 or more)?
-    A "3 Comments" link in the byline row, above the article, opens no comment section."""
+    A "3 Comments" link in the byline row, above the article, opens no comment section.
+    Read backwards from the heading, so it stops as soon as the body is found."""
     size = 0
-    for run in reversed(
-        heading.xpath("preceding::text()[string-length(normalize-space(.)) >= 80]")
-    ):
-        size += len(run.strip())
-        if size >= least:
-            return True
+    for run in _text_before(heading):
+        if run and len(_XPATH_SPACE.sub(" ", run).strip(" ")) >= 80:
+            size += len(run.strip())
+            if size >= least:
+                return True
     return False
+
+
+def _text_before(node: HtmlElement) -> Iterator[str | None]:
+    """The text nodes before `node` in the page, nearest first (XPath's preceding::text(),
+    reversed)."""
+    while True:
+        previous = node.getprevious()
+        if previous is not None:
+            yield previous.tail
+            yield from _text_within(previous)
+            node = previous
+            continue
+        parent = node.getparent()
+        if parent is None:
+            return
+        yield parent.text
+        node = parent
+
+
+def _text_within(el: HtmlElement) -> Iterator[str | None]:
+    """The text nodes inside `el`, last first."""
+    for child in reversed(el):
+        yield child.tail
+        yield from _text_within(child)
+    yield el.text
 
 
 def _tokens(el: HtmlElement) -> set[str]:
