@@ -31,6 +31,9 @@ _PARSER.set_element_class_lookup(
     )
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+# Characters XML 1.0 forbids: lxml refuses them wherever trafilatura builds its output tree, and
+# trafilatura then drops the whole page (one stray form feed cost an article its body).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
@@ -39,7 +42,7 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
         html = html.decode("utf-8", errors="replace")
     if not html or not html.strip() or "<" not in html:
         return None
-    html = _XML_DECLARATION.sub("", html.lstrip("\ufeff"))
+    html = _NOT_XML.sub("", _XML_DECLARATION.sub("", html.lstrip("\ufeff")))
     try:
         root = lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
