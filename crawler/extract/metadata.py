@@ -38,6 +38,7 @@ SECTION_SELECTOR = (
     '[class*="section-name"], [class*="cat-links"]'
 )
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
+SITE_NAME_MAX = 60  # as for the brand names of crawler/extract/sites.py
 BREADCRUMB_SKIP = {"accueil", "home", "inicio", "portada", "الرئيسية", "الرئيسيه"}
 
 
@@ -131,7 +132,8 @@ def ld_text(value: Any) -> str | None:
 def site_names(
     root: HtmlElement, url: str, ld: list[dict[str, Any]], extra: Iterable[str]
 ) -> set[str]:
-    """Names the site goes by: og:site_name, JSON-LD WebSite/publisher, outlet title, host."""
+    """Names the site goes by: og:site_name, JSON-LD WebSite/publisher, outlet title, host. A
+    "name" of more than SITE_NAME_MAX characters is a headline put in the wrong field."""
     names = {n for n in extra if n}
     names.add(meta(root, "og:site_name", "application-name", "apple-mobile-web-app-title") or "")
     for obj in ld:
@@ -141,7 +143,7 @@ def site_names(
     host = urlsplit(url).netloc.lower().split(":")[0].removeprefix("www.")
     names.update({host, host.split(".")[0]})
     names.update(_masthead(root))
-    return {norm(n) for n in names if n and norm(n)}
+    return {norm(n) for n in names if n and 0 < len(norm(n)) <= SITE_NAME_MAX}
 
 
 def _masthead(root: HtmlElement) -> set[str]:

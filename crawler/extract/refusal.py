@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -35,6 +35,8 @@ ERROR_PHRASES = re.compile(
 EXCERPT_END = re.compile(r"(?:\[\s*(?:…|\.\.\.)\s*\]|\[&hellip;\]|…|\.\.\.)\s*$")
 # WordPress (and themes copying it) says what a page is in <body class>
 LISTING_BODY = {"archive", "category", "tag", "search", "search-results", "blog", "author", "date"}
+# WordPress says one post (with postid-N); a static page (page-id-N) may be a front page that lists
+SINGLE_BODY = {"single", "single-post"}
 ARTICLE_BODY = {"single", "single-post", "postid", "page-id", "single-format-standard"}
 PAGER = re.compile(
     r"^(?:older posts|newer posts|page \d+ (?:of|sur|de) \d+|articles plus anciens|page suivante|"
@@ -49,8 +51,11 @@ MORE_LINKS = re.compile(
 
 
 def url_refusal(url: str) -> str | None:
-    """'home-page', 'listing-page' or 'search-page' from the URL alone, else None."""
+    """'home-page', 'listing-page' or 'search-page' from the URL alone, else None (also when
+    there is no URL to read)."""
     parts = urlsplit(url)
+    if not parts.netloc:
+        return None
     parts = parts._replace(path=unquote(parts.path))
     if parts.query and SEARCH_QUERY.search(parts.query) and not parts.path.strip("/"):
         return "search-page"
@@ -133,53 +138,88 @@ def _in_link(line: str, links: frozenset[str]) -> bool:
 
 @dataclass(frozen=True)
 class Listing:
-    """Signs of a listing read on the untouched page of one without article markup: a verdict
-    that needs no body, or the headline cards and teaser links to weigh the body against."""
+    """Signs of a listing read on the untouched page of one without article markup: the page's
+    structure says list ("Read more" links, aggregator copies, a pager over <article> cards),
+    its headline cards, and the teaser links to weigh the body against."""
 
-    verdict: bool = False
+    structure: bool = False
     cards: int = 0
     links: frozenset[str] = frozenset()
 
 
-def listing_signs(root: HtmlElement) -> Listing:
+def listing_signs(root: HtmlElement, url: str) -> Listing:
     """ "Read more" links, aggregator copies, a pager over <article> cards; headline cards."""
     more = sum(1 for a in root.iter("a") if MORE_LINKS.match(a.text_content().strip()))
     lines = source_lines(root, ExtractionHints(), limit=20)
     copies = len({line for line in lines if SOURCE_LINE.search(line)})
-    if more >= 3 or copies >= 6:
-        return Listing(verdict=True)
-    if paginated(root) and len(root.xpath("//article[.//a[@href]]")) >= 2:
-        return Listing(verdict=True)
-    return Listing(cards=len(headline_links(root)), links=teaser_links(root))
+    pager = paginated(root, url) and len(root.xpath("//article[.//a[@href]]")) >= 2
+    structure = more >= 3 or copies >= 6 or pager
+    return Listing(structure, len(headline_links(root)), teaser_links(root))
+
+
+# A body with this much prose (lines of 100+ characters that are no teaser), making most of it,
+# is an article whatever the page around it lists ("Read more" cards of related posts, a pager).
+PROSE_CHARS = 1500
+PROSE_SHARE = 0.6
 
 
 def looks_like_listing(signs: Listing, text: str) -> bool:
-    """Cards of headlines and teasers, and a body made of those teasers."""
-    if signs.verdict:
+    """A body made of teasers; or a page structured as a list whose body is no article prose."""
+    if share_of_teasers(signs.links, text) >= 0.25:
         return True
     longest = max((len(line) for line in text.splitlines()), default=0)
-    if signs.cards >= 12 and longest < 400:
-        return True
-    return share_of_teasers(signs.links, text) >= 0.25
+    listed = signs.structure or (signs.cards >= 12 and longest < 400)
+    return listed and not is_prose(text, signs.links)
 
 
-def paginated(root: HtmlElement) -> bool:
-    """A `rel=next` link or an "Older posts"/"Page 1 of 2" pager: a page of a list."""
-    if root.xpath('//link[@rel="next"]|//a[@rel="next"]'):
-        return True
+def is_prose(text: str, links: frozenset[str]) -> bool:
+    """Does running text that is no teaser make most of the body (an article's paragraphs)?"""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    prose = sum(
+        len(line)
+        for line in lines
+        if len(line) >= 100 and not EXCERPT_END.search(line) and not _in_link(line, links)
+    )
+    return prose >= PROSE_CHARS and prose >= PROSE_SHARE * sum(map(len, lines))
+
+
+def paginated(root: HtmlElement, url: str = "") -> bool:
+    """A pager: a `rel=next` link to the next page of this URL (on a single post it leads to
+    the next post), or an "Older posts"/"Page 1 of 2" link."""
+    for href in root.xpath('//link[@rel="next"]/@href|//a[@rel="next"]/@href'):
+        if not url or next_page_of(url, urljoin(url, str(href).strip())):
+            return True
     return any(PAGER.match(" ".join(el.text_content().split())) for el in root.iter("a", "span"))
+
+
+PAGE_MARK = re.compile(r"/page/\d+/?$|[?&](?:page|paged|p|pg|start|offset)=\d+", re.IGNORECASE)
+
+
+def next_page_of(url: str, target: str) -> bool:
+    """Is `target` another page of the list at `url` (the same address up to a page number)?"""
+    here, there = urlsplit(url), urlsplit(target)
+    if there.netloc and there.netloc != here.netloc:
+        return False
+
+    def base(parts: SplitResult) -> str:
+        address = f"{parts.path}?{parts.query}" if parts.query else parts.path
+        return PAGE_MARK.sub("", address).rstrip("/?&")
+
+    return base(here) == base(there)
 
 
 def body_class_kind(root: HtmlElement) -> str | None:
     """'listing-page' or 'error-page' when <body class> says so (WordPress archive, category,
-    tag, search, blog, error404), unless it also says single post or page."""
+    tag, search, blog, error404); 'single-page' when it says single post or page."""
     body = root.find("body")
     classes = set((body.get("class", "") if body is not None else "").lower().split())
     prefixes = {c.split("-")[0] for c in classes}
     if "error404" in classes:
         return "error-page"
+    if classes & SINGLE_BODY or any(c.startswith("postid-") for c in classes):
+        return "single-page"
     if classes & ARTICLE_BODY or prefixes & {"postid", "page"}:
-        return None
+        return None  # "page-template" and the like: not a list, but not said to be one item
     return "listing-page" if classes & LISTING_BODY else None
 
 
@@ -196,16 +236,17 @@ class PageKind:
 def page_kind(root: HtmlElement, url: str, meta: Metadata) -> tuple[str | None, PageKind]:
     """A refusal that needs no body (home, listing or search URL or <body class>, error404),
     and what the refusal after the body needs from the untouched page."""
-    reason = url_refusal(url)
-    if reason == "home-page" or (reason and not meta.is_article):
-        return reason, PageKind()
     by_class = body_class_kind(root)
+    single = meta.is_article or by_class == "single-page"  # the markup says one article
+    reason = url_refusal(url)
+    if reason == "home-page" or (reason and not single):
+        return reason, PageKind()
     if by_class == "error-page":
         return by_class, PageKind()
     heads = (meta.title or "", *(element_text(h) for h in root.iter("h1", "title")))
     if by_class == "listing-page" and not meta.is_article:  # a theme's 404 may say "archive"
         return ("error-page" if is_error_page(heads, meta, "") else by_class), PageKind()
-    signs = None if meta.is_article or meta.is_listing else listing_signs(root)
+    signs = None if single or meta.is_listing else listing_signs(root, url)
     return None, PageKind(heads, signs)
 
 

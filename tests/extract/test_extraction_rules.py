@@ -393,8 +393,11 @@ def test_wordpress_body_class_says_listing_or_error() -> None:
     assert kind("archive tag tag-ia") == "listing-page"
     assert kind("search search-results") == "listing-page"
     assert kind("error404") == "error-page"
-    assert kind("post-template-default single single-post postid-1822") is None
-    assert kind("page-template-default page page-id-2") is None
+    assert kind("post-template-default single single-post postid-1822") == "single-page"
+    assert kind("page-template-default page page-id-2") is None  # a static page may list
+    assert kind("home blog") == "listing-page"
+    assert kind("custom-theme") is None
+    assert kind("page-template is-head-left-logo") is None  # Ghost says so on its lists too
 
 
 def test_a_page_of_excerpts_is_a_listing() -> None:
