@@ -8,6 +8,7 @@ of their own (crawler/extract/dates.py, authors.py) that read the JSON-LD object
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -99,7 +100,7 @@ def meta_index(root: HtmlElement) -> dict[str, list[str]]:
     if index is None:
         index = {}
         for el in root.iter("meta"):
-            content = (el.get("content") or "").strip()
+            content = unescape_entities((el.get("content") or "").strip())
             for attr in ("property", "name", "itemprop"):
                 key = el.get(attr)
                 if key and content:
@@ -122,11 +123,24 @@ def meta_all(root: HtmlElement, name: str) -> list[str]:
 
 
 def ld_text(value: Any) -> str | None:
+    """A JSON-LD value as one line of text (a list's first item, an object's name), entities
+    decoded."""
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, dict):
         value = value.get("name") or value.get("url") or value.get("@id")
-    return " ".join(str(value).split()) if value else None
+    return unescape_entities(" ".join(str(value).split())) if value else None
+
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def unescape_entities(text: str) -> str:
+    """`text` with HTML entities decoded: metadata is often escaped twice ("zerst&ouml;ren",
+    "&#8216;", "&quot;" after parsing). Only complete entities: "AT&T" and "Q&A" stay."""
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda m: html.unescape(m.group()), text)
 
 
 def site_names(
@@ -202,6 +216,9 @@ def _title_candidates(
     """Headline candidates, best first (generated: most pages stop at the first or second)."""
     h1s = [element_text(h) for h in root.iter("h1")]
     h1s = [h for h in h1s if h and not _is_site(h, sites)]
+    told = [meta(root, "og:title") or "", *(t.text_content() for t in root.iter("title"))][:2]
+    told = [t for t in (clean_title(t, sites) for t in told) if t]
+    h1s = [h for h in h1s if not _is_label(h, told)]
     yield from (element_text(el) for el in select(root, hints.title)[:1])
     yield from (ld_text(obj.get("headline")) or "" for obj in ld)
     yield from h1s[:1] if len(set(h1s)) == 1 else []
@@ -210,6 +227,23 @@ def _title_candidates(
     yield from h1s[:1]
     yield from (element_text(el) for el in select(root, ".post-title, .entry-title")[:1])
     yield from [t.text_content() for t in root.iter("title")][:1]
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in norm(text).split() if len(w) >= 4}
+
+
+LABEL_WORDS = 3
+
+
+def _is_label(h1: str, told: list[str]) -> bool:
+    """A short <h1> (LABEL_WORDS words at most) that shares no word with the headline the page
+    gives elsewhere (og:title, <title>, site name taken off) names a section or a blog
+    ("Our Blog", "Pulse!"), not the article."""
+    if len(h1.split()) > LABEL_WORDS:
+        return False
+    others = [_words(t) for t in told]
+    return bool(others) and all(other and not (_words(h1) & other) for other in others)
 
 
 def _section(root: HtmlElement, articles: list[dict[str, Any]], title: str | None) -> str | None:
