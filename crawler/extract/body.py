@@ -14,7 +14,13 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from crawler.extract.dom import BLOCK_TAGS, element_text, select
-from crawler.extract.phrases import SECTION_ENDS, is_boilerplate_line, is_comment_heading, norm
+from crawler.extract.phrases import (
+    PARAGRAPH_MIN,
+    SECTION_ENDS,
+    is_boilerplate_line,
+    is_comment_heading,
+    norm,
+)
 from crawler.outlets import ExtractionHints
 
 # trafilatura settings, measured on the public benchmarks (docs/benchmarks.md)
@@ -36,7 +42,6 @@ SUBHEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 # it changes 1-2 % of the pages, each for the better, whatever the values between 0.3-0.8 / 1.2-2)
 TEASER_SHARE = 0.5
 GROWTH = 1.5
-PARAGRAPH_MIN = 80  # characters: a paragraph of running text, not a caption or a label
 
 
 def raw_body(tree: HtmlElement, url: str | None, hints: ExtractionHints) -> str:

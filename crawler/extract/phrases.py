@@ -13,6 +13,7 @@ from collections.abc import Sequence
 TICKER_SEP = re.compile(r"[ \t]*\u00a0[ \t\u00a0]+|[ \t]+\u00a0[ \t\u00a0]*")
 TICKER_MIN_SEPARATORS = 3
 HEADLINE_MAX_CHARS = 300
+PARAGRAPH_MIN = 80  # characters: a paragraph of running text, not a caption or a label
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:

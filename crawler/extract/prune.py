@@ -26,7 +26,12 @@ from crawler.extract.dom import (
     remove,
     select,
 )
-from crawler.extract.phrases import HEADLINE_MAX_CHARS, TICKER_MIN_SEPARATORS, TICKER_SEP
+from crawler.extract.phrases import (
+    HEADLINE_MAX_CHARS,
+    PARAGRAPH_MIN,
+    TICKER_MIN_SEPARATORS,
+    TICKER_SEP,
+)
 from crawler.extract.sections import comment_sections
 from crawler.extract.textpass import strip_ticker
 from crawler.outlets import ExtractionHints
@@ -48,6 +53,8 @@ DROP_TOKEN_PAIRS = (
     {"visually", "hidden"},
 )
 SINGLE_TOKENS = DROP_TOKENS - {"sr", "screen", "visually"}
+# A class word of these says the container is the article, whatever layout word is beside it
+ARTICLE_TOKENS = {"article", "articlebody", "story", "storybody"}
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 # A first look before the exact test: the attributes that hold one of the tokens at all.
 _MARKED_ATTRIBUTES = etree.XPath("//@class|//@id|//@role|//@aria-modal")
@@ -71,15 +78,19 @@ def prune(root: HtmlElement, hints: ExtractionHints) -> HtmlElement:
     drop_boilerplate(root, keep)
     drop_comment_sections(root, keep)
     drop_link_lists(root, keep)
+    join_split_body(root)
     return root
 
 
 def protected(root: HtmlElement, extra: Iterable[HtmlElement] = ()) -> set[HtmlElement]:
-    """The article's anchors and their ancestors: the headline, articleBody, the longest text."""
+    """The article's anchors and their ancestors: the headline, articleBody, the longest text,
+    and every block holding a good share of the page's paragraphs (a body split in chunks
+    with advertisements between them)."""
     anchors = list(extra)
     anchors += list(root.iter("h1"))
     anchors += having(root, "itemprop", "articleBody") + having(root, "itemprop", "headline")
     anchors += [el for el in (_longest_text(root), _most_paragraphs(root)) if el is not None]
+    anchors += _paragraph_blocks(root)
     keep: set[HtmlElement] = set()
     for anchor in anchors:
         keep.update(anchor.iterancestors())
@@ -107,6 +118,67 @@ def _most_paragraphs(root: HtmlElement) -> HtmlElement | None:
     return sizes.most_common(1)[0][0] if sizes else None
 
 
+BODY_SHARE = 0.15  # of the page's running text: a chunk of a split body, not a sidebar's
+
+
+def _paragraph_blocks(root: HtmlElement) -> list[HtmlElement]:
+    """Blocks whose paragraphs of running text (80+ characters) hold BODY_SHARE of the page's."""
+    sizes = _paragraph_sizes(root)
+    total = sum(sizes.values())
+    return [el for el, size in sizes.items() if size >= BODY_SHARE * total]
+
+
+def join_split_body(root: HtmlElement) -> int:
+    """A body split in blocks of the same kind (same tag and class, advertisements between them:
+    `div.body__inner-container` × 5) becomes one block, so that trafilatura, which keeps one
+    container, keeps them all. Only the blocks of the kind of the one holding most of the
+    page's running text; the number of blocks joined."""
+    sizes = _paragraph_sizes(root)
+    if len(sizes) < 2:
+        return 0
+    top = max(sizes, key=sizes.__getitem__)
+    kind = (top.tag, top.get("class"))
+    if not (kind[1] or "").strip():
+        return 0  # blocks of no class are of no kind
+    chunks = [
+        el
+        for el in root.iter(top.tag)
+        if (el.tag, el.get("class")) == kind and el in sizes and _side_by_side(el, top)
+    ]
+    if len(chunks) < 2:
+        return 0
+    first = chunks[0]
+    for chunk in chunks[1:]:
+        first.extend(list(chunk))
+        remove(chunk)
+    return len(chunks) - 1
+
+
+def _side_by_side(el: HtmlElement, top: HtmlElement) -> bool:
+    """Are the two blocks siblings, or in sibling wrappers of one kind (a grid row each)? Blocks
+    of one kind further apart are other texts (tabs, sections, other articles)."""
+    parent, top_parent = el.getparent(), top.getparent()
+    if parent is None or top_parent is None:
+        return False
+    if parent is top_parent:
+        return True
+    return parent.getparent() is top_parent.getparent() and (parent.tag, parent.get("class")) == (
+        top_parent.tag,
+        top_parent.get("class"),
+    )
+
+
+def _paragraph_sizes(root: HtmlElement) -> Counter[HtmlElement]:
+    """Characters of running text (paragraphs of 80+) held by each block's own paragraphs."""
+    sizes: Counter[HtmlElement] = Counter()
+    for para in root.iter("p"):
+        size = len(" ".join(para.text_content().split()))
+        parent = para.getparent()
+        if parent is not None and size >= PARAGRAPH_MIN:
+            sizes[parent] += size
+    return sizes
+
+
 def _tokens(el: HtmlElement) -> set[str]:
     raw = f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}".lower()
     return {t for t in _TOKEN_SPLIT.split(raw) if t}
@@ -121,6 +193,8 @@ def is_boilerplate_container(el: HtmlElement) -> bool:
     if el.tag == "form":
         return bool(el.xpath('.//textarea|.//input[@type="email"]'))
     tokens = _tokens(el)
+    if tokens & ARTICLE_TOKENS:  # "sidebar-grid__content article__content": the article says so
+        return False
     return bool(tokens & SINGLE_TOKENS) or any(pair <= tokens for pair in DROP_TOKEN_PAIRS)
 
 

@@ -28,16 +28,30 @@ from crawler.extract.phrases import (
 )
 
 
+SENTENCE_END = (".", "!", "?", "؟", "…", "»", '"', "”", ":")
+
+
 def strip_ticker(line: str) -> str:
-    """`line` without its run of headlines separated by no-break spaces (a text-run news ticker)."""
+    """`line` without its run of headlines separated by no-break spaces (a text-run news ticker).
+    Headlines end without a full stop: pieces that end like sentences are a paragraph whose
+    writer put "&nbsp; " after each sentence, and stay."""
     parts = TICKER_SEP.split(line)
     if len(parts) <= TICKER_MIN_SEPARATORS:
+        return line
+    if is_prose_run(parts[:-1]):
         return line
     kept = [p for p in parts[:-1] if len(p.strip()) > HEADLINE_MAX_CHARS]
     last = parts[-1].strip()
     if len(last) > HEADLINE_MAX_CHARS or (last.endswith((".", "!", "?", "؟")) and len(last) > 120):
         kept.append(last)
     return " ".join(p.strip() for p in kept)
+
+
+def is_prose_run(pieces: Sequence[str]) -> bool:
+    """Do most of these pieces end like sentences (a paragraph, not a run of headlines)?"""
+    pieces = [p.strip() for p in pieces if p.strip()]
+    ended = sum(1 for p in pieces if p.endswith(SENTENCE_END))
+    return bool(pieces) and ended * 2 >= len(pieces)
 
 
 def cut_sections(lines: list[str], extra_cuts: Sequence[re.Pattern[str]] = ()) -> list[str]:
