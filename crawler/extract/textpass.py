@@ -27,7 +27,6 @@ from crawler.extract.phrases import (
     norm,
 )
 
-
 SENTENCE_END = (".", "!", "?", "؟", "…", "»", '"', "”", ":")
 
 
