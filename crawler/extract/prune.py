@@ -44,7 +44,7 @@ DROP_TOKENS = {
     "cookies", "consent", "gdpr", "newsletter", "subscribe", "share", "sharing", "sharedaddy",
     "addtoany", "a2a", "social", "socials", "comments", "comment", "respond", "disqus",
     "related", "relatedposts", "yarpp", "breadcrumb", "breadcrumbs", "kksr", "tags", "tagcloud",
-    "sr", "screen", "visually", "sidebar", "advert", "advertisement",
+    "sr", "screen", "visually", "sidebar", "advert", "advertisement", "teaser", "teasers",
 }  # fmt: skip
 DROP_TOKEN_PAIRS = (
     {"breaking", "news"},
@@ -77,6 +77,7 @@ def prune(root: HtmlElement, hints: ExtractionHints) -> HtmlElement:
     strip_ticker_runs(root)
     drop_boilerplate(root, keep)
     drop_comment_sections(root, keep)
+    unlink_content_lists(root)
     drop_link_lists(root, keep)
     join_split_body(root)
     return root
@@ -265,6 +266,25 @@ def _strip_inline_ticker(parent: HtmlElement) -> int:
     for child in doomed:
         remove(child, keep_tail=False)
     return len(doomed)
+
+
+NAME_LINK_WORDS = 4  # links of this many words at most name things (products, places, people)
+
+
+def unlink_content_lists(root: HtmlElement) -> int:
+    """Lists of the article itself (a deal post's products, a guide's tools), links unwrapped so
+    neither rule below nor trafilatura's link density takes them for navigation: lists among
+    the body's paragraphs whose links name things (a few words each), not headlines."""
+    body = _paragraph_sizes(root)
+    count = 0
+    for items in root.iter("ul", "ol"):
+        if items.getparent() not in body:
+            continue
+        words = sorted(len(a.text_content().split()) for a in items.iter("a"))
+        if words and words[len(words) // 2] <= NAME_LINK_WORDS:
+            etree.strip_tags(items, "a")
+            count += 1
+    return count
 
 
 def drop_link_lists(root: HtmlElement, keep: set[HtmlElement]) -> int:
