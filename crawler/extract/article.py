@@ -115,7 +115,7 @@ def prune_pass(work: Work) -> str | None:
 
 
 def body_pass(work: Work) -> str | None:
-    work.raw = raw_body(work.root, work.url or None, work.hints)
+    work.raw = raw_body(work.root, work.url or None, work.hints, work.meta.ld_articles)
     return None
 
 

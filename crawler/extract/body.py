@@ -8,9 +8,13 @@ standing between two paragraphs it kept belongs to the body.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+import lxml.html
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extract.dom import BLOCK_TAGS, element_text, select
@@ -44,8 +48,23 @@ TEASER_SHARE = 0.5
 GROWTH = 1.5
 
 
-def raw_body(tree: HtmlElement, url: str | None, hints: ExtractionHints) -> str:
-    """The body before the text pass: the outlet's body selector, else trafilatura."""
+def raw_body(
+    tree: HtmlElement,
+    url: str | None,
+    hints: ExtractionHints,
+    ld_articles: Iterable[dict[str, Any]] = (),
+) -> str:
+    """The body before the text pass: the outlet's body selector, else trafilatura; the body
+    the page carries as data when its markup shows almost none."""
+    text = _markup_body(tree, url, hints)
+    if len(text) < EMBEDDED_WHEN_UNDER:
+        embedded = embedded_body(tree, ld_articles)
+        if len(embedded) > max(2 * len(text), EMBEDDED_WHEN_UNDER):
+            return embedded
+    return text
+
+
+def _markup_body(tree: HtmlElement, url: str | None, hints: ExtractionHints) -> str:
     nodes = select(tree, hints.body)
     if nodes:
         return "\n".join(element_text(node) for node in nodes)
@@ -57,6 +76,54 @@ def raw_body(tree: HtmlElement, url: str | None, hints: ExtractionHints) -> str:
         if recall and (not text or len(recall) >= GROWTH * len(text)):
             text = recall
     return restore_subheadings(tree, text) if text else ""
+
+
+# A page whose visible body is this short may carry its article in embedded JSON (an app that
+# renders it in the browser): JSON-LD articleBody, or an HTML field of its data script.
+EMBEDDED_WHEN_UNDER = 500
+EMBEDDED_KEYS = {
+    "articlebody", "contenthtml", "content_html", "bodyhtml", "body_html", "articlehtml",
+    "article_html", "htmlcontent", "html_content",
+}  # fmt: skip
+
+
+def embedded_body(tree: HtmlElement, ld_articles: Iterable[dict[str, Any]]) -> str:
+    """The longest article text the page carries as data rather than markup: JSON-LD
+    `articleBody`, or a field such as `contentHtml` in a <script type=application/json>."""
+    found = [str(obj.get("articleBody") or "") for obj in ld_articles]
+    for script in tree.xpath('//script[contains(@type, "json")]'):
+        try:
+            data = json.loads(script.text or "null")
+        except ValueError:
+            continue
+        found += list(_html_fields(data))
+    texts = [_as_text(value) for value in found if value.strip()]
+    return max(texts, key=len, default="")
+
+
+def _html_fields(data: Any, depth: int = 0) -> Iterator[str]:
+    if depth > 12:
+        return
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, str) and key.lower() in EMBEDDED_KEYS:
+                yield value
+            elif isinstance(value, dict | list):
+                yield from _html_fields(value, depth + 1)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _html_fields(item, depth + 1)
+
+
+def _as_text(value: str) -> str:
+    """A field's text: HTML read block by block, plain text as it is."""
+    if "<" not in value:
+        return "\n".join(line.strip() for line in value.splitlines() if line.strip())
+    try:
+        fragment = lxml.html.fragment_fromstring(value, create_parent="div")
+    except (etree.ParserError, ValueError):  # markup that does not parse: no body from it
+        return ""
+    return element_text(fragment)
 
 
 def paragraph_mass(tree: HtmlElement) -> int:
