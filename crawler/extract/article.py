@@ -34,7 +34,7 @@ from archive.models import Article
 from crawler.extract.aggregator import SourceCopy, source_copy
 from crawler.extract.authors import article_authors, markup_authors
 from crawler.extract.body import raw_body
-from crawler.extract.dates import published_date
+from crawler.extract.dates import page_reading, published_date
 from crawler.extract.language import detect_language
 from crawler.extract.metadata import Metadata, read_metadata
 from crawler.extract.parse import parse_html
@@ -103,8 +103,9 @@ def authors_pass(work: Work) -> str | None:
 
 def dates_pass(work: Work) -> str | None:
     meta = work.meta
+    reading = page_reading(work.root, work.url, work.outlet, meta)
     work.published = published_date(
-        work.root, work.hints, meta.ld_articles, meta.title, work.source
+        work.root, work.hints, meta.ld_articles, meta.title, work.source, reading
     )
     return None
 

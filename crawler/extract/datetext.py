@@ -1,7 +1,8 @@
 """Dates in markup and written out in French, Arabic, Spanish, English: parsed to ISO 8601.
 
 Pure functions. Every result is ISO 8601 with a timezone; a value that carries none is read in
-Africa/Casablanca (the outlets' local time). Formats seen on Moroccan outlets:
+the page's zone (a `Reading`, chosen by crawler/extract/dates.py; Africa/Casablanca, the
+Moroccan outlets' local time, when nothing says otherwise). Formats seen on Moroccan outlets:
 "17 - 12 - 2020", "07/02/2025 - 22:34", "23.04.2025 - 18:37", "Le 12 octobre 2023 à 15h38",
 "16 mai 2023", "الثلاثاء 11 مارس 2025 - 15:20", and the Moroccan month names
 (ماي, يوليوز, غشت, شتنبر, نونبر, دجنبر).
@@ -10,7 +11,8 @@ Africa/Casablanca (the outlets' local time). Formats seen on Moroccan outlets:
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Africa/Casablanca")
@@ -83,7 +85,7 @@ _TIME = (
     r"(?:\s*(?P<ampm>am|pm|AM|PM))?)?"
 )
 _NUMERIC = re.compile(
-    r"(?<![\d/.-])(?P<day>[0-3]?\d)\s*(?P<sep>[-/.])\s*(?P<month>[01]?\d)\s*(?P=sep)\s*"
+    r"(?<![\d/.-])(?P<day>[0-3]?\d)\s*(?P<sep>[-/.])\s*(?P<month>[0-3]?\d)\s*(?P=sep)\s*"
     r"(?P<year>(?:19|20)\d\d)(?!\d)" + _TIME
 )
 _ISO_DAY = re.compile(
@@ -109,19 +111,33 @@ def month_number(name: str) -> int | None:
     return _MONTH_BY_NAME.get(name.strip().rstrip(".").lower())
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How a page writes its dates: the zone of a time written without one, and whether a
+    numeric date puts the month first (04/03/2025 is April 3 on an en-US page)."""
+
+    zone: tzinfo = LOCAL_TZ
+    month_first: bool = False
+
+
+MOROCCAN = Reading()
+
+
 def _build(
-    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+    year: int,
+    month: int,
+    day: int,
+    clock: tuple[int, int, int] = (0, 0, 0),
+    zone: tzinfo = LOCAL_TZ,
 ) -> str | None:
     try:
-        moment = datetime.combine(
-            date(year, month, day), time(hour, minute, second), tzinfo=LOCAL_TZ
-        )
+        moment = datetime.combine(date(year, month, day), time(*clock), tzinfo=zone)
     except ValueError:
         return None
     return moment.isoformat()
 
 
-def _from_match(match: re.Match[str], month: int) -> str | None:
+def _from_match(match: re.Match[str], month: int, reading: Reading = MOROCCAN) -> str | None:
     groups = match.groupdict()
     hour = int(groups["hour"]) if groups.get("hour") else 0
     minute = int(groups["minute"]) if groups.get("minute") else 0
@@ -131,10 +147,14 @@ def _from_match(match: re.Match[str], month: int) -> str | None:
         hour += 12
     elif ampm == "am" and hour == 12:
         hour = 0
-    return _build(int(groups["year"]), month, int(groups["day"]), hour, minute, second)
+    day = int(groups["day"])
+    if match.re is _NUMERIC and (reading.month_first or month > 12) and day <= 12:
+        day, month = month, day  # 04/03/2025 on an en-US page; 03/25/2025 anywhere
+    clock = (hour, minute, second)
+    return _build(int(groups["year"]), month, day, clock, reading.zone)
 
 
-def parse_date_text(text: str) -> str | None:
+def parse_date_text(text: str, reading: Reading = MOROCCAN) -> str | None:
     """The first date written in `text` (numeric d-m-y, ISO, or with a month name), or None."""
     if not text:
         return None
@@ -146,15 +166,16 @@ def parse_date_text(text: str) -> str | None:
                 month = month_number(match["mname"])
             else:
                 month = int(match["month"])
-            value = _from_match(match, month) if month else None
+            value = _from_match(match, month, reading) if month else None
             if value:
                 found.append((match.start(), value))
                 break
     return min(found)[1] if found else None
 
 
-def normalize_iso(value: str | None) -> str | None:
-    """A structured date (meta, JSON-LD, `<time datetime>`) as ISO 8601 with a timezone."""
+def normalize_iso(value: str | None, reading: Reading = MOROCCAN) -> str | None:
+    """A structured date (meta, JSON-LD, `<time datetime>`) as ISO 8601 with a timezone (the
+    reading's zone when the value has none)."""
     if not value:
         return None
     value = value.strip()
@@ -163,9 +184,9 @@ def normalize_iso(value: str | None) -> str | None:
     try:
         moment = datetime.fromisoformat(candidate)
     except ValueError:
-        return parse_date_text(value)
+        return parse_date_text(value, reading)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=LOCAL_TZ)
+        moment = moment.replace(tzinfo=reading.zone)
     return moment.isoformat()
 
 

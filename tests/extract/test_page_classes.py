@@ -100,3 +100,49 @@ def test_a_teaser_of_the_article_gives_way_to_the_whole_body() -> None:
     result = extract(_page(body=lede + rest), "https://harbour.example/news/breakwater")
     assert result.article is not None
     assert all(p in result.article.text for p in PARAGRAPHS)
+
+
+def test_a_time_read_from_text_yields_to_the_machine_written_one() -> None:
+    """An outlet's date selector reads "3:48 Uhr"; JSON-LD says 15:48:15 UTC the same day."""
+    from crawler.extract.dates import published_date
+    from crawler.extract.parse import parse_html
+    from crawler.outlets import ExtractionHints
+
+    root = parse_html(
+        '<html><body><span class="stamp">15.03.2025, 3:48 Uhr</span><p>x</p></body></html>'
+    )
+    assert root is not None
+    ld = [{"@type": "NewsArticle", "datePublished": "2025-03-15T15:48:15Z"}]
+    found = published_date(root, ExtractionHints(date=".stamp"), ld, None, None)
+    assert found == "2025-03-15T15:48:15+00:00"
+
+
+def test_numeric_dates_follow_the_page_locale() -> None:
+    from crawler.extract.datetext import Reading, parse_date_text
+
+    us = Reading(month_first=True)
+    assert parse_date_text("04/03/2025", us) == "2025-04-03T00:00:00+00:00"  # Casablanca, Ramadan
+    assert parse_date_text("04/03/2025") == "2025-03-04T00:00:00+00:00"
+    assert parse_date_text("03/25/2025") == "2025-03-25T00:00:00+00:00"  # no 25th month anywhere
+
+
+def test_the_zone_of_a_page_that_gives_none() -> None:
+    from crawler.extract.dates import page_reading
+    from crawler.extract.metadata import read_metadata
+    from crawler.extract.parse import parse_html
+    from crawler.outlets import ExtractionHints
+
+    root = parse_html(_page())
+    assert root is not None
+    meta = read_metadata(root, "https://x.example.es/a", ExtractionHints())
+    spanish = page_reading(root, "https://x.example.es/a", None, meta)
+    assert parse_date_text_in(spanish, "21/05/2024 08:45") == "2024-05-21T08:45:00+02:00"
+    unknown = page_reading(root, "https://x.example.com/a", None, meta)
+    assert parse_date_text_in(unknown, "21/05/2024 08:45") == "2024-05-21T08:45:00+01:00"
+
+
+def parse_date_text_in(reading: object, text: str) -> str | None:
+    from crawler.extract.datetext import Reading, parse_date_text
+
+    assert isinstance(reading, Reading)
+    return parse_date_text(text, reading)
