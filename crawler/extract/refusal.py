@@ -75,16 +75,28 @@ def is_error_page(heads: Iterable[str], meta: Metadata, text: str) -> bool:
     return len(text) < 400 and bool(ERROR_PHRASES.search(text[:300]))
 
 
+# A link to another page: a teaser leads away; "#faq-3" opens a question on this one
+AWAY = "[@href][not(starts-with(normalize-space(@href), '#'))]"
+AWAY += "[not(starts-with(normalize-space(@href), 'javascript'))]"
+
+
 def headline_links(root: HtmlElement) -> list[str]:
     """Texts of the links that are headlines (in or around h2-h4): the cards of a listing page."""
-    links = root.xpath("//h2//a|//h3//a|//h4//a|//a[.//h2 or .//h3 or .//h4]")
+    links = root.xpath(
+        f"//h2//a{AWAY}|//h3//a{AWAY}|//h4//a{AWAY}|//a{AWAY}[.//h2 or .//h3 or .//h4]"
+    )
     texts = [" ".join(a.text_content().split()) for a in links]
     return [t for t in texts if len(t) >= 15]
 
 
+def _leads_away(link: HtmlElement) -> bool:
+    href = (link.get("href") or "").strip().lower()
+    return bool(href) and not href.startswith(("#", "javascript"))
+
+
 def teaser_links(root: HtmlElement) -> frozenset[str]:
     """Folded texts a teaser line may repeat: headline-like links (3+ words), and cards."""
-    links = {norm(a.text_content()) for a in root.iter("a")}
+    links = {norm(a.text_content()) for a in root.iter("a") if _leads_away(a)}
     links = {link for link in links if len(link) >= 15 and len(link.split()) >= 3}
     return frozenset(links | card_texts(root))
 
@@ -108,7 +120,9 @@ def share_of_teasers(links: frozenset[str], text: str) -> float:
 def card_texts(root: HtmlElement, max_chars: int = 800) -> set[str]:
     """The texts of cards: the largest block around each headline link (h2-h4) that holds no
     other headline link and stays short (headline, kicker, date, excerpt)."""
-    heads = root.xpath("//h2[.//a]|//h3[.//a]|//h4[.//a]|//a[.//h2 or .//h3 or .//h4]")
+    heads = root.xpath(
+        f"//h2[.//a{AWAY}]|//h3[.//a{AWAY}]|//h4[.//a{AWAY}]|//a{AWAY}[.//h2 or .//h3 or .//h4]"
+    )
     if len(heads) < 4:
         return set()
     marked = set(heads)
