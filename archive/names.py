@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from archive.errors import ExportError
-from archive.search import fold_arabic
+from archive.search import remove_arabic_marks
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -21,7 +21,7 @@ MAX_SLUG_BYTES = 120
 
 def slug(text: str | None, max_bytes: int = MAX_SLUG_BYTES) -> str:
     """Lower-case words joined by '-', any script kept, at most `max_bytes` of UTF-8."""
-    folded = fold_arabic(unicodedata.normalize("NFKC", text or "")).casefold()
+    folded = remove_arabic_marks(unicodedata.normalize("NFKC", text or "")).casefold()
     words = _NOT_WORD.sub("-", folded).strip("-")
     encoded = words.encode("utf-8")[:max_bytes]
     return encoded.decode("utf-8", errors="ignore").strip("-")

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from archive.search import fold_arabic
+from archive.search import remove_arabic_marks
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
@@ -72,7 +72,7 @@ def _fmix32(hv: np.ndarray) -> np.ndarray:
 
 def shingles(text: str) -> set[str]:
     """Word n-grams of the folded text (NFKC, lower case, Arabic marks removed)."""
-    words = _WORD.findall(fold_arabic(unicodedata.normalize("NFKC", text)).casefold())
+    words = _WORD.findall(remove_arabic_marks(unicodedata.normalize("NFKC", text)).casefold())
     if len(words) < SHINGLE_WORDS:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}

@@ -15,7 +15,7 @@ import sqlite_utils
 
 from archive.discovery_state import create_table as create_discovery_state
 from archive.errors import ArchiveSchemaError
-from archive.search import TOKENIZER, fold_sql
+from archive.search import TOKENIZER, fold_select
 from archive.timeutil import utc_now
 
 log = logging.getLogger(__name__)
@@ -115,26 +115,34 @@ def _near_duplicates(db: sqlite_utils.Database) -> None:
 
 
 def _fts(db: sqlite_utils.Database) -> None:
-    title, text = fold_sql("new.title"), fold_sql("new.text")
-    old_title, old_text = fold_sql("old.title"), fold_sql("old.text")
-    db.executescript(
-        f"""
-        CREATE VIRTUAL TABLE articles_fts USING fts5(
-            title, text, content="articles", content_rowid="id", tokenize='{TOKENIZER}'
-        );
-        CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
-            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, {title}, {text});
-        END;
-        CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, title, text)
-            VALUES ('delete', old.id, {old_title}, {old_text});
-        END;
-        CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, title, text)
-            VALUES ('delete', old.id, {old_title}, {old_text});
-            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, {title}, {text});
-        END;
-        """
+    # One statement per execute(): executescript() would COMMIT the migration's transaction.
+    insert = "INSERT INTO articles_fts(rowid, title, text) " + fold_select(
+        ["new.id"], ["new.title", "new.text"]
+    )
+    delete = "INSERT INTO articles_fts(articles_fts, rowid, title, text) " + fold_select(
+        ["'delete'", "old.id"], ["old.title", "old.text"]
+    )
+    db.execute(
+        'CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content="articles", '
+        f'content_rowid="id", tokenize="{TOKENIZER}")'
+    )
+    db.execute(f"CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN {insert}; END")
+    db.execute(f"CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN {delete}; END")
+    db.execute(
+        "CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles "
+        f"BEGIN {delete}; {insert}; END"
+    )
+
+
+def _fts_arabic_folding(db: sqlite_utils.Database) -> None:
+    """Rebuild the search index with Arabic spelling variants folded (archive/search.py)."""
+    for trigger in ("articles_fts_ai", "articles_fts_ad", "articles_fts_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE IF EXISTS articles_fts")
+    _fts(db)
+    db.execute(
+        "INSERT INTO articles_fts(rowid, title, text) "
+        + fold_select(["id"], ["title", "text"], source="articles")
     )
 
 
@@ -226,6 +234,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("runs", _runs),
     ("views", _views),
     ("discovery_state", create_discovery_state),
+    ("articles_fts_arabic_folding", _fts_arabic_folding),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

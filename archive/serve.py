@@ -1,24 +1,33 @@
-"""`akhbar serve`: datasette on the archive, read-only, with akhbar's metadata.
+"""`akhbar serve`: datasette on the archive, read-only, with akhbar's metadata and reading room.
 
 datasette opens a mutable file with `mode=ro` connections, so it reads what a running crawl commits
 (WAL) and never writes; `--immutable` would be wrong here, since it assumes the file never changes.
+The reading room (archive/reading_room/: templates, CSS, a plugin) shows articles as articles.
+datasette runs as a child process; the metadata file lives in a temporary directory removed when
+it stops, however it stops (Ctrl-C, SIGTERM, SIGHUP: each is passed on to datasette).
 """
 
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from archive.errors import ArchiveError
+from archive.reading_room import STATIC_MOUNT, directory
 
 DEFAULT_SETTINGS = {
     "sql_time_limit_ms": "5000",
     "facet_time_limit_ms": "1000",
     "default_page_size": "50",
+    "default_facet_size": "10",
     "allow_download": "off",
     "truncate_cells_html": "400",
 }
@@ -42,20 +51,56 @@ def metadata(path: Path) -> dict[str, Any]:
     return data
 
 
-def write_metadata(path: Path, directory: Path | None = None) -> Path:
-    """Write the metadata as JSON to a new temporary file and return its path."""
-    with tempfile.NamedTemporaryFile(
-        "w", prefix="akhbar-datasette-", suffix=".json", dir=directory, delete=False,
-        encoding="utf-8",
-    ) as handle:  # fmt: skip
-        json.dump(metadata(path), handle, ensure_ascii=False, indent=2)
-    return Path(handle.name)
+def write_metadata(path: Path, folder: Path) -> Path:
+    """Write the metadata as JSON into `folder` and return the file's path."""
+    target = folder / "metadata.json"
+    target.write_text(json.dumps(metadata(path), ensure_ascii=False, indent=2), encoding="utf-8")
+    return target
 
 
 def serve_command(path: Path, port: int, host: str, metadata_file: Path) -> list[str]:
     """The `datasette serve` command line (run with this interpreter)."""
     command = [sys.executable, "-m", "datasette", "serve", str(path), "--host", host,
-               "--port", str(port), "--metadata", str(metadata_file)]  # fmt: skip
+               "--port", str(port), "--metadata", str(metadata_file),
+               "--template-dir", str(directory("templates")),
+               "--plugins-dir", str(directory("plugins")),
+               "--static", f"{STATIC_MOUNT}:{directory('static')}"]  # fmt: skip
     for name, value in DEFAULT_SETTINGS.items():
         command += ["--setting", name, value]
     return command
+
+
+def front_page_url(host: str, port: int) -> str:
+    """Where a browser on this machine finds the front page."""
+    shown = "localhost" if host in ("0.0.0.0", "::", "") else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    return f"http://{shown}:{port}/"
+
+
+def serve(path: Path, port: int, host: str) -> int:
+    """Run datasette on the archive until it stops; return its exit code. Leaves no file behind."""
+    with tempfile.TemporaryDirectory(prefix="akhbar-serve-") as folder:
+        command = serve_command(path, port, host, write_metadata(path, Path(folder)))
+        process = subprocess.Popen(command)
+        with _passed_on(process):
+            while True:
+                try:
+                    return process.wait()
+                except KeyboardInterrupt:  # SIGINT before our handler was installed
+                    process.send_signal(signal.SIGINT)
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@contextmanager
+def _passed_on(process: subprocess.Popen[bytes]) -> Iterator[None]:
+    """While datasette runs, a stop signal to this process goes to datasette instead."""
+    previous = {sig: signal.getsignal(sig) for sig in _STOP_SIGNALS}
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, lambda number, _frame: process.send_signal(number))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

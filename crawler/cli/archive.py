@@ -7,7 +7,6 @@ code 1.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +20,9 @@ from archive.db import Archive
 from archive.errors import ArchiveError
 from archive.export import FORMATS, Filters
 from archive.export import export as export_archive
-from archive.serve import serve_command, write_metadata
+from archive.schema import SCHEMA_VERSION
+from archive.serve import front_page_url
+from archive.serve import serve as serve_archive
 
 DEFAULT_ARCHIVE = "./archive.db"
 
@@ -98,12 +99,44 @@ def export(archive_path: Path, fmt: str, out: Path, card: bool, progress: bool,
         click.echo(f"corpus card: {card_file}")
 
 
-@click.command()
+def _up_to_date(path: Path) -> None:
+    """Migrate an archive an older akhbar wrote (its search index follows the search rules).
+
+    A file that cannot be written (read-only copy, a writer holding the lock) is read as it is.
+    """
+    with opened(path) as archive:
+        behind = archive.schema_version < SCHEMA_VERSION
+    if behind:
+        click.echo(f"upgrading {path} to schema version {SCHEMA_VERSION}...", err=True)
+        try:
+            Archive(path).close()
+        except ArchiveError as error:
+            click.echo(f"not upgraded ({error}); searches may miss Arabic spelling variants",
+                       err=True)  # fmt: skip
+
+
+SEARCH_HELP = """Full-text search of titles and texts of the latest versions, best match first.
+
+\b
+QUERY syntax:
+  barrages remplissage        every word is required
+  sécheresse OR pluie         OR (capitals) between two terms: either
+  "conseil de gouvernement"   double quotes: a phrase
+  électri*                    a star: words starting with these letters
+  Tanger -football            a minus: without this word
+
+Case and Latin accents are ignored (etablit finds établit), and so are Arabic harakat, tatweel
+and the spellings of hamza on alef (أ إ آ -> ا), ta marbuta (ة -> ه) and alef maqsura (ى -> ي):
+اطلاق finds إطلاق, المملكه finds المملكة. Other punctuation is ignored.
+"""
+
+
+@click.command(help=SEARCH_HELP)
 @archive_option
 @click.option("--limit", default=20, show_default=True, help="How many results.")
 @click.argument("query")
 def search(archive_path: Path, limit: int, query: str) -> None:
-    """Full-text search of titles and texts (accents and harakat ignored)."""
+    _up_to_date(archive_path)
     with opened(archive_path) as archive:
         hits = archive.search(query, limit)
     for hit in hits:
@@ -118,18 +151,21 @@ def search(archive_path: Path, limit: int, query: str) -> None:
 @click.option("--port", default=8001, show_default=True, help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 def serve(archive_path: Path, port: int, host: str) -> None:
-    """Browse the archive with datasette (read-only): search, facets, charts, canned queries."""
-    with opened(archive_path):
-        pass  # fail here, with a clear message, rather than inside datasette
+    """Browse the archive with datasette (read-only): articles to read, search, lists, charts."""
+    _up_to_date(archive_path)  # and fail here, with a clear message, rather than inside datasette
     try:
         import datasette  # noqa: F401
     except ImportError as error:
         raise click.ClickException(
             "akhbar serve needs datasette: pip install 'akhbar[browse]'"
         ) from error
-    command = serve_command(archive_path, port, host, write_metadata(archive_path))
-    click.echo(f"serving {archive_path} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    os.execv(command[0], command)
+    url = front_page_url(host, port)
+    name = archive_path.stem
+    click.echo(f"serving {archive_path} at {url} (search: {url}{name}/search, "
+               f"latest: {url}{name}/latest_articles); Ctrl-C stops", err=True)  # fmt: skip
+    code = serve_archive(archive_path, port, host)
+    if code:
+        raise SystemExit(code if code > 0 else 128 - code)
 
 
 ARCHIVE_COMMANDS: list[click.Command] = [stats, export, serve, search]

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from subprocess import Popen
 
 import pytest
 
@@ -76,3 +83,44 @@ def filled(tmp_path: Path) -> Iterator[Archive]:
     with Archive(tmp_path / "archive.db") as opened:
         opened.add_many(sample_articles())
         yield opened
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return str(response.read().decode("utf-8"))
+
+
+@contextmanager
+def serving(
+    path: Path, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, Popen[str], Path]]:
+    """`python -m crawler.cli.archive serve` on `path`: (base URL, process, its stderr in a file),
+    stopped on exit. A file, not a pipe: a full pipe would block datasette."""
+    port = free_port()
+    log = path.parent / f"serve-{port}.log"
+    with log.open("w") as stderr:
+        process = Popen(
+            [sys.executable, "-m", "crawler.cli.archive", "serve", "--archive", str(path),
+             "--port", str(port)],
+            env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})}, stderr=stderr, text=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                get(base + "/-/versions.json")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("datasette did not start")
+        yield base, process, log
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from conftest import sample_articles
 
 from archive.db import Archive
+from archive.schema import SCHEMA_VERSION
 from crawler.cli.archive import ARCHIVE_COMMANDS, main
 
 
@@ -49,6 +50,23 @@ def test_search(archive_file: Path) -> None:
     assert result.exit_code == 0
     assert "h24\t2025-03-01\tBarrages : le taux de remplissage recule" in result.output
     assert result.output.endswith("1 result(s)\n")
+
+
+def test_search_help_documents_the_query_language() -> None:
+    result = run("search", "--help")
+    for operator in (" OR ", '"conseil de gouvernement"', "électri*", "-football", "اطلاق"):
+        assert operator in result.output
+
+
+def test_search_upgrades_an_older_archive_first(archive_file: Path) -> None:
+    with Archive(archive_file) as archive:
+        archive.conn.execute("DELETE FROM schema_versions WHERE version = (SELECT max(version) "
+                             "FROM schema_versions)")  # fmt: skip
+    result = CliRunner().invoke(main, ["search", "--archive", str(archive_file), "المنتخب"])
+    assert result.exit_code == 0, result.output
+    assert "upgrading" in result.stderr and "hespress-ar" in result.stdout
+    with Archive(archive_file, readonly=True) as archive:
+        assert archive.schema_version == SCHEMA_VERSION
 
 
 def test_export_with_card(archive_file: Path, tmp_path: Path) -> None:

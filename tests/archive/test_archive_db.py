@@ -16,6 +16,7 @@ from archive.errors import ArchiveError, ArchiveSchemaError, ArchiveUnreadable
 from archive.models import WarcRef
 from archive.records import AddOutcome
 from archive.schema import MIGRATIONS, SCHEMA_VERSION
+from archive.search import TOKENIZER, fold_arabic, fts_query
 
 
 def test_new_file_is_migrated_in_wal_mode(tmp_path: Path) -> None:
@@ -220,12 +221,7 @@ def test_fts_follows_updates_and_deletes(filled: Archive) -> None:
     )
     conn.execute("DELETE FROM articles WHERE outlet = 'h24'")
     assert filled.search("secheresse") == []
-    assert (
-        conn.execute(
-            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"
-        ).fetchall()
-        == []
-    )
+    assert _index_terms(filled) == _folded_terms(filled)
 
 
 def test_stats_and_runs(filled: Archive) -> None:
@@ -274,3 +270,93 @@ def test_older_archive_is_migrated_in_place(tmp_path: Path) -> None:
         assert archive.runs() == []
         names = [row[0] for row in archive.conn.execute("SELECT name FROM schema_versions")]
     assert names == [name for name, _ in MIGRATIONS]
+
+
+def _index_terms(archive: Archive) -> list[tuple[str, int, int]]:
+    conn = archive.conn
+    conn.execute("CREATE VIRTUAL TABLE temp.fts_terms USING fts5vocab(main, articles_fts, row)")
+    return conn.execute("SELECT term, doc, cnt FROM temp.fts_terms ORDER BY term").fetchall()
+
+
+def _folded_terms(archive: Archive) -> list[tuple[str, int, int]]:
+    """The terms of an index built from scratch on the texts folded in Python."""
+    conn = archive.conn
+    conn.execute(
+        f'CREATE VIRTUAL TABLE temp.reference USING fts5(title, text, tokenize="{TOKENIZER}")'
+    )
+    for title, text in conn.execute("SELECT title, text FROM articles").fetchall():
+        conn.execute("INSERT INTO temp.reference VALUES (?, ?)",
+                     (fold_arabic(title or ""), fold_arabic(text or "")))  # fmt: skip
+    conn.execute("CREATE VIRTUAL TABLE temp.reference_terms USING fts5vocab(temp, reference, row)")
+    return conn.execute("SELECT term, doc, cnt FROM temp.reference_terms ORDER BY term").fetchall()
+
+
+AR_VARIANTS = (
+    "أعلنت الحكومة عن إطلاق مشروع كبير في المملكة المغربية، وقالت إنّ الأشغال ستبدأ "
+    "في مدينة طنجة على الساحل الشمالي مطلع الأسبوع المقبل."
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "stored"),
+    [
+        ("اطلاق", "إطلاق"),  # hamza below
+        ("إطلاق", "إطلاق"),
+        ("اعلنت", "أعلنت"),  # hamza above
+        ("المملكه", "المملكة"),  # ta marbuta
+        ("علي", "على"),  # alef maqsura
+        ("طنـــجة", "طنجة"),  # tatweel in the query
+        ("إن", "إنّ"),  # shadda in the text
+    ],
+)
+def test_search_finds_arabic_spelling_variants(archive: Archive, query: str, stored: str) -> None:
+    archive.add(article(url="https://ar.example/1", title="مشروع جديد", text=AR_VARIANTS,
+                        language="ar"))  # fmt: skip
+    hits = archive.search(query)
+    assert [h.url for h in hits] == ["https://ar.example/1"]
+    assert f"[{stored}]" in hits[0].snippet  # the stored spelling is highlighted, not shifted
+
+
+def test_search_operators(filled: Archive) -> None:
+    def outlets(query: str) -> set[str]:
+        return {h.outlet for h in filled.search(query)}
+
+    assert outlets("barrages OR المنتخب") == {"h24", "hespress-ar"}
+    assert outlets('"centre de recherche"') == {"lematin", "aggregator"}
+    assert outlets('"recherche de centre"') == set()
+    assert outlets("rempliss*") == {"h24"}
+    assert outlets("benguerir -MAP") == {"lematin"}
+    assert outlets('( NEAR OR "') == set()  # never a syntax error
+
+
+def test_fts_query_translates_the_search_box() -> None:
+    assert fts_query("eau OR pluie barrages") == '("eau" OR "pluie") AND "barrages"'
+    assert fts_query('"l\'eau potable" -sécheresse rempli*') == (
+        '("l eau potable" AND "rempli"*) NOT "sécheresse"'
+    )
+    assert fts_query("المملكة إطلاق") == '"المملكه" AND "اطلاق"'
+    assert fts_query("OR -x") == ""
+
+
+def test_migration_rebuilds_the_search_index_of_an_existing_archive(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Archive(path) as archive:
+        archive.add(article(url="https://ar.example/1", text=AR_VARIANTS, language="ar"))
+    _downgrade_search_index(path)
+    with Archive(path) as archive:
+        assert archive.schema_version == SCHEMA_VERSION
+        assert [h.url for h in archive.search("اطلاق المملكه")] == ["https://ar.example/1"]
+        assert _index_terms(archive) == _folded_terms(archive)
+
+
+def _downgrade_search_index(path: Path) -> None:
+    """Make the file what schema version 7 wrote: an index that keeps hamza and ta marbuta."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    version = next(n for n, (name, _) in enumerate(MIGRATIONS, 1) if name == "discovery_state")
+    conn.execute("DROP TRIGGER articles_fts_ai")
+    conn.execute("DROP TABLE articles_fts")
+    conn.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', "
+                 "content_rowid='id', tokenize='unicode61 remove_diacritics 2')")  # fmt: skip
+    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+    conn.execute("DELETE FROM schema_versions WHERE version > ?", (version,))
+    conn.close()
