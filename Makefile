@@ -31,7 +31,7 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev  ## crawl -> archive throughput against a synthetic site
 	$(BIN)/akhbar bench crawl
 
-bench-extraction: $(VENV)/.installed-dev  ## extraction quality on 181 real pages
+bench-extraction: $(VENV)/.installed-dev  ## extraction quality on 181 + 511 real pages vs trafilatura
 	$(BIN)/akhbar bench extraction
 
 bench-archive: $(VENV)/.installed-dev  ## archive insert/search/export at scale

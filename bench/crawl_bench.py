@@ -3,7 +3,10 @@
 On a synthetic news site (bench/synthetic_site.py) served from a separate process on 127.0.0.1:
 1. the ceiling: each stage's CPU cost per page measured alone over the same pages (a bare Scrapy
    download of the known URLs; `crawler.scale.worker.extract_page` over the same bodies;
-   Archive.add_many in batches), summed and spread over every core -> pages/s;
+   Archive.add_many in batches), summed and spread over every core -> pages/s; and the minimal
+   ceiling, the same with the extraction stage replaced by trafilatura.bare_extraction (with
+   metadata) + langdetect on 2,000 characters alone, over the same bodies on every core: what a
+   crawler that does only the minimal extraction could reach;
 2. the naive baseline (bench/crawl_stages.py `naive`), a subprocess;
 3. `akhbar crawl` into a fresh archive, a subprocess, at N/2 then N pages: pages/s, peak RSS of
    the crawl process and its workers (psutil), CPU use per core.
@@ -297,6 +300,39 @@ def measure_extraction(
     return cpu / len(urls), articles
 
 
+def _minimal_chunk(chunk: list[tuple[str, str]]) -> float:
+    """CPU seconds of the minimal extraction (trafilatura with metadata + langdetect on 2,000
+    characters) over some pages, decoded as the workers decode them."""
+    from bench.extraction_cost import minimal_extraction
+    from crawler.extract.charset import page_encoding
+    from crawler.scale.worker import decode_html
+
+    minimal = minimal_extraction()
+    bodies = [(Path(path).read_bytes(), url) for path, url in chunk]
+    started = time.process_time()
+    for body, url in bodies:
+        minimal(decode_html(body, page_encoding(body, CONTENT_TYPE)), url)
+    return time.process_time() - started
+
+
+def measure_minimal(root: Path, urls: list[str], sitemap: str, cores: int) -> float:
+    """CPU seconds per page of trafilatura + langdetect alone over the same bodies, on every
+    core: the extraction stage of the minimal ceiling."""
+    base = sitemap.rsplit("/", 1)[0]
+    items = [(str(root / url[len(base) + 1 :]), url) for url in urls]
+    chunks = [items[i : i + 50] for i in range(0, len(items), 50)]
+    with ProcessPoolExecutor(cores, initializer=_warm_minimal) as pool:
+        return sum(pool.map(_minimal_chunk, chunks)) / len(urls)
+
+
+def _warm_minimal() -> None:
+    """Load trafilatura and langdetect's profiles once per process, before the measured pages."""
+    from bench.extraction_cost import minimal_extraction
+
+    page = "<html><body><p>Le gouvernement a présenté un nouveau programme.</p></body></html>"
+    minimal_extraction()(page, "")
+
+
 def measure_archive(articles: list[Article], path: Path) -> float:
     """CPU seconds per article of Archive.add_many in batches of ARCHIVE_BATCH_SIZE."""
     batch = crawl_settings.ARCHIVE_BATCH_SIZE
@@ -316,6 +352,18 @@ class Round:
     cores: int
     stages: dict[str, float]  # CPU seconds per page
     crawl: CrawlRun
+    minimal: float = 0.0  # CPU seconds per page of trafilatura + langdetect alone
+
+    @property
+    def minimal_ceiling(self) -> float:
+        """Pages/s at the crawl's speed had the extraction stage been trafilatura + langdetect
+        alone (download and archive write as measured): the minimal ceiling."""
+        stages = sum(self.stages.values()) - self.stages[EXTRACTION] + self.minimal
+        return self.cores / (stages * self.speed)
+
+    @property
+    def minimal_ratio(self) -> float:
+        return self.crawl.rate / self.minimal_ceiling if self.minimal else 0.0
 
     @property
     def ceiling(self) -> float:
@@ -476,6 +524,18 @@ def _speed_lines(r: Results) -> list[str]:
             "akhbar / ceiling at the crawl's speed",
             f"{_per_round([x.ratio for x in r.rounds])}   median {r.median.ratio:.2f}",
         ),
+        _cols(
+            "trafilatura + langdetect alone, CPU ms/page",
+            _per_round([x.minimal * 1000 for x in r.rounds]),
+        ),
+        _cols(
+            "minimal ceiling at the crawl's speed, pages/s",
+            _per_round([x.minimal_ceiling for x in r.rounds], "{:.1f}"),
+        ),
+        _cols(
+            "akhbar / minimal ceiling",
+            f"{_per_round([x.minimal_ratio for x in r.rounds])}   median {_median_minimal(r):.2f}",
+        ),
         _cols("  = CPU efficiency", _per_round([x.efficiency for x in r.rounds])),
         _cols("    x cores kept busy", _per_round([x.busy for x in r.rounds])),
         _cols(
@@ -484,6 +544,11 @@ def _speed_lines(r: Results) -> list[str]:
             + "   (start-up, discovery, shutdown left out)",
         ),
     ]
+
+
+def _median_minimal(r: Results) -> float:
+    ranked = sorted(x.minimal_ratio for x in r.rounds)
+    return ranked[(len(ranked) - 1) // 2]
 
 
 def _machine_use(r: Results, best: Round) -> list[str]:
@@ -521,7 +586,8 @@ def _ratio_line(r: Results) -> str:
     peak_pss = max(x.crawl.peak_pss for x in r.rounds)
     return (
         f"ratios: akhbar/ceiling {best.ratio:.2f} (median of {len(r.rounds)} rounds, at the "
-        f"crawl's speed; target >= {TARGET_CEILING}) | akhbar/naive {r.naive.ratio:.1f}x (>= "
+        f"crawl's speed; target >= {TARGET_CEILING}) | akhbar/minimal ceiling "
+        f"{_median_minimal(r):.2f} (>= {TARGET_CEILING}) | akhbar/naive {r.naive.ratio:.1f}x (>= "
         f"{TARGET_NAIVE:.0f}x) | peak RSS {peak_rss / MB:.0f} MB (PSS {peak_pss / MB:.0f}) at "
         f"{r.pages} pages (< {TARGET_RSS_MB:.0f}) | RSS {best.crawl.pages}/{half.pages} pages "
         f"{growth:.2f}"
@@ -555,11 +621,13 @@ class Bench:
     workdir: Path
 
     def round(self, number: int) -> Round:
+        cores = os.cpu_count() or 1
         stages = measure_stages(self.root, self.urls, self.sitemap, self.workdir)
+        minimal = measure_minimal(self.root, self.urls, self.sitemap, cores)
         archive = self.workdir / f"full-{number}.db"
         crawl = run_akhbar(self.sitemap, archive, self.server)
         _remove_archive(archive)
-        return Round(os.cpu_count() or 1, stages, crawl)
+        return Round(cores, stages, crawl, minimal)
 
 
 def run_benchmark(

@@ -1,192 +1,244 @@
-"""Extraction benchmark: akhbar's `extract_text` beside plain trafilatura, same pages, same run.
+"""Extraction benchmark: akhbar's `extract` beside plain trafilatura, same pages, same run.
 
-Data: bench/data/article-extraction/ (the scrapinghub article-extraction-benchmark, 181 pages with
-ground truth; MIT licence, see its README). Metric (that benchmark's): texts split into `\\w+`
-tokens, then 4-token shingles; per page tp/fp/fn over shingle multisets; precision is the mean over
-pages that predicted something, recall the mean over pages with expected text, F1 = 2PR/(P+R);
-accuracy is the share of pages whose token sequence is exactly right.
+Two sets (bench/extraction_data.py; sources and licences in bench/data/*/README.md):
+- scrapinghub's article-extraction benchmark, 181 articles: body text, its shingle metric;
+- the WCXB test split, 511 pages of seven types: on articles, body word F1 (its metric), titles,
+  dates (same day) and authors (exact set), for the whole set and for each half (A, B: split by
+  domain, to tune on one and check on the other); on the other types, how many akhbar refuses
+  and how well each extractor does on the pages it kept. Articles akhbar refused are listed.
 
-    python -m bench.extraction_bench [--data DIR] [--worst N]
+akhbar's figures are what it archives: `extract()`'s article (a refused page predicts nothing).
+trafilatura is `bare_extraction(with_metadata=True)`: its text with comments, as
+`trafilatura.extract` returns it by default, and its title, date and authors.
+Scorers: bench/extraction_score.py. `--cost` measures CPU instead (bench/extraction_cost.py).
+
+    akhbar bench extraction [--set all|scrapinghub|wcxb] [--worst N] [--cost]
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
-import re
+import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.metadata import version
 
-DATA_DIR = Path(__file__).parent / "data" / "article-extraction"
-TOKEN = re.compile(r"\w+", re.UNICODE)
-SHINGLE = 4
+from bench.extraction_data import BenchPage, load_scrapinghub, load_wcxb
+from bench.extraction_score import (
+    SHINGLE,
+    Summary,
+    WordScore,
+    mean,
+    same_authors,
+    same_day,
+    same_title,
+    score_page,
+    summarize,
+    word_score,
+)
 
-
-def tokens(text: str | None) -> list[str]:
-    return TOKEN.findall(text or "")
-
-
-def shingles(text: str | None, n: int = SHINGLE) -> Counter[tuple[str, ...]]:
-    """The multiset of n-token shingles (a text shorter than n is one shingle)."""
-    words = tokens(text)
-    return Counter(tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1)))
+AKHBAR = "akhbar extract"
+TRAFILATURA = "trafilatura default"
+PRECISE = "trafilatura favor_precision, no comments"
 
 
 @dataclass(frozen=True)
-class PageScore:
-    """tp/fp/fn of one page, normalised to sum to 1, and whether the tokens match exactly."""
+class Prediction:
+    """What an extractor made of one page."""
 
-    tp: float
-    fp: float
-    fn: float
-    predicted: bool
-    expected: bool
-    exact: bool
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+    text: str | None
+    title: str | None = None
+    date: str | None = None
+    authors: tuple[str, ...] = ()
+    refused: str | None = None
 
 
-def score_page(true: str | None, pred: str | None) -> PageScore:
-    """Shingle matching of one prediction against its ground truth."""
-    want, got = shingles(true), shingles(pred)
-    tp = fp = fn = 0
-    for key in want.keys() | got.keys():
-        tp += min(want[key], got[key])
-        fp += max(0, got[key] - want[key])
-        fn += max(0, want[key] - got[key])
-    total = tp + fp + fn or 1
-    return PageScore(
-        tp / total,
-        fp / total,
-        fn / total,
-        predicted=bool(tokens(pred)),
-        expected=bool(tokens(true)),
-        exact=tokens(true) == tokens(pred),
+Extractor = Callable[[BenchPage], Prediction]
+
+
+def akhbar(page: BenchPage) -> Prediction:
+    from crawler.extract import extract
+
+    result = extract(page.html, page.url)
+    article = result.article
+    if article is None:
+        return Prediction(None, refused=result.refused)
+    return Prediction(article.text, article.title, article.published, article.authors)
+
+
+def trafilatura_default(page: BenchPage) -> Prediction:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(page.html, url=page.url or None, with_metadata=True)
+    if doc is None:
+        return Prediction(None)
+    text = "\n".join(t for t in (doc.text, doc.comments) if t)
+    authors = tuple(a.strip() for a in (doc.author or "").split(";") if a.strip())
+    return Prediction(text, doc.title, doc.date, authors)
+
+
+def trafilatura_precise(page: BenchPage) -> Prediction:
+    import trafilatura
+
+    text = trafilatura.extract(
+        page.html, url=page.url or None, favor_precision=True, include_comments=False
+    )
+    return Prediction(text)
+
+
+Run = dict[str, Prediction]
+
+
+def run(pages: list[BenchPage], extractor: Extractor, label: str) -> tuple[Run, float]:
+    """Every page through one extractor; the predictions and the wall-clock seconds."""
+    out: Run = {}
+    started = time.perf_counter()
+    for number, page in enumerate(pages, 1):
+        out[page.id] = extractor(page)
+        if number % 100 == 0:
+            print(f"  {label}: {number}/{len(pages)}", file=sys.stderr, flush=True)
+    return out, time.perf_counter() - started
+
+
+def scrapinghub_report(pages: list[BenchPage], runs: Mapping[str, tuple[Run, float]]) -> list[str]:
+    """The scrapinghub table: shingle precision, recall, F1, accuracy, refusals, seconds."""
+    lines = [
+        f"scrapinghub article-extraction: {len(pages)} articles, shingle metric (n={SHINGLE})",
+        "| extractor | precision | recall | F1 | accuracy | refused | seconds |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, (preds, seconds) in runs.items():
+        s: Summary = summarize(score_page(p.text, preds[p.id].text) for p in pages)
+        refused = sum(1 for p in pages if preds[p.id].refused)
+        lines.append(
+            f"| {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.accuracy:.3f} "
+            f"| {refused} | {seconds:.1f} |"
+        )
+    return lines
+
+
+def _share(hits: Iterable[bool]) -> str:
+    values = list(hits)
+    return f"{sum(values) / len(values):.1%} of {len(values)}" if values else "-"
+
+
+def article_row(name: str, pages: list[BenchPage], preds: Run) -> str:
+    """Body word precision/recall/F1, titles, dates, authors, refusals on article pages."""
+    words = [word_score(p.text, preds[p.id].text) for p in pages]
+    titles = [same_title(p.title, preds[p.id].title) for p in pages if p.title]
+    dates = [same_day(p.date, preds[p.id].date) for p in pages if p.date]
+    authors = [same_authors(p.authors, preds[p.id].authors) for p in pages if p.authors]
+    refused = sum(1 for p in pages if preds[p.id].refused)
+    return (
+        f"| {name} | {len(pages)} | {mean(w.precision for w in words):.3f} "
+        f"| {mean(w.recall for w in words):.3f} | {mean(w.f1 for w in words):.3f} "
+        f"| {_share(titles)} | {_share(dates)} | {_share(authors)} | {refused} |"
     )
 
 
-@dataclass(frozen=True)
-class Summary:
-    precision: float
-    recall: float
-    f1: float
-    accuracy: float
-    seconds: float
-    pages: int
+def wcxb_report(pages: list[BenchPage], ours: Run, base: Run) -> list[str]:
+    """Article pages (all, half A, half B), then refusals and F1 per other page type."""
+    articles = [p for p in pages if p.kind == "article"]
+    lines = [
+        f"WCXB test split: {len(pages)} pages, {len(articles)} articles; body word F1 "
+        "(lower-cased \\w+ tokens, per-page mean); title exact, date same day, authors exact set",
+        "| article pages | pages | precision | recall | F1 | title | date | authors | refused |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, subset in (
+        ("all", articles),
+        ("half A", [p for p in articles if p.half == "A"]),
+        ("half B", [p for p in articles if p.half == "B"]),
+    ):
+        lines.append(article_row(f"akhbar, {label}", subset, ours))
+        lines.append(article_row(f"trafilatura, {label}", subset, base))
+    lines += ["", *other_types(pages, ours, base)]
+    refused = [p for p in articles if ours[p.id].refused]
+    lines.append(f"article pages akhbar refused: {len(refused)}")
+    lines += [f"  {p.id} {p.domain or p.url}: {ours[p.id].refused}" for p in refused]
+    return lines
 
 
-def summarize(scores: Iterable[PageScore], seconds: float = 0.0) -> Summary:
-    """Mean precision (pages that predicted), mean recall (pages with truth), F1, accuracy."""
-    scores = list(scores)
-    predicted = [s.precision for s in scores if s.predicted]
-    expected = [s.recall for s in scores if s.expected]
-    precision = sum(predicted) / len(predicted) if predicted else 0.0
-    recall = sum(expected) / len(expected) if expected else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    accuracy = sum(s.exact for s in scores) / len(scores) if scores else 0.0
-    return Summary(precision, recall, f1, accuracy, seconds, len(scores))
-
-
-@dataclass(frozen=True)
-class Page:
-    id: str
-    url: str
-    html: str
-    truth: str
-
-
-def load_pages(data: Path = DATA_DIR) -> list[Page]:
-    """The benchmark's pages with their ground truth, in id order."""
-    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
-    pages = []
-    for page_id in sorted(truth):
-        raw = gzip.decompress((data / "html" / f"{page_id}.html.gz").read_bytes())
-        html = raw.decode("utf-8", errors="replace")
-        entry = truth[page_id]
-        pages.append(Page(page_id, entry.get("url", ""), html, entry.get("articleBody", "")))
-    return pages
-
-
-Extractor = Callable[[str, str], "str | None"]
-
-
-def run(pages: list[Page], extractor: Extractor) -> tuple[Summary, dict[str, PageScore]]:
-    """Score one extractor on every page; the time is wall-clock for extraction only."""
-    per_page: dict[str, PageScore] = {}
-    spent = 0.0
-    for page in pages:
-        start = time.perf_counter()
-        predicted = extractor(page.html, page.url)
-        spent += time.perf_counter() - start
-        per_page[page.id] = score_page(page.truth, predicted)
-    return summarize(per_page.values(), spent), per_page
-
-
-def extractors() -> Mapping[str, Extractor]:
-    """akhbar and the trafilatura baselines, measured side by side."""
-    import trafilatura
-
-    from crawler.extract import extract_text
-
-    def plain(html: str, url: str) -> str | None:
-        return trafilatura.extract(html, url=url)
-
-    def precise(html: str, url: str) -> str | None:
-        return trafilatura.extract(html, url=url, favor_precision=True, include_comments=False)
-
-    return {
-        "akhbar extract_text": extract_text,
-        "trafilatura 2.3.1 default": plain,
-        "trafilatura favor_precision, no comments": precise,
-    }
-
-
-def table(results: Mapping[str, Summary]) -> str:
-    """A Markdown table of the results."""
-    rows = [
-        "| extractor | precision | recall | F1 | accuracy | seconds |",
+def other_types(pages: list[BenchPage], ours: Run, base: Run) -> list[str]:
+    """Per page type: akhbar's refusals; word F1 of both on the pages akhbar kept."""
+    lines = [
+        "| page type | pages | akhbar refused | akhbar F1 (kept) | trafilatura F1 (same pages) "
+        "| trafilatura F1 (all) |",
         "|---|---|---|---|---|---|",
     ]
-    for name, s in results.items():
-        rows.append(
-            f"| {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.accuracy:.3f} "
-            f"| {s.seconds:.1f} |"
+    for kind in sorted({p.kind for p in pages} - {"article"}):
+        subset = [p for p in pages if p.kind == kind]
+        kept = [p for p in subset if not ours[p.id].refused]
+
+        def f1(run: Run, chosen: list[BenchPage]) -> float:
+            scores: list[WordScore] = [word_score(p.text, run[p.id].text) for p in chosen]
+            return mean(s.f1 for s in scores)
+
+        lines.append(
+            f"| {kind} | {len(subset)} | {len(subset) - len(kept)} | {f1(ours, kept):.3f} "
+            f"| {f1(base, kept):.3f} | {f1(base, subset):.3f} |"
         )
-    return "\n".join(rows)
+    return lines
+
+
+def worst(pages: list[BenchPage], ours: Run, base: Run, count: int) -> list[str]:
+    """akhbar's lowest word-F1 article pages, beside trafilatura's score on them."""
+    articles = [p for p in pages if p.kind == "article"]
+    scored = sorted(articles, key=lambda p: word_score(p.text, ours[p.id].text).f1)
+    lines = [f"akhbar's {count} lowest article pages (word P/R, trafilatura's beside):"]
+    for page in scored[:count]:
+        a, b = word_score(page.text, ours[page.id].text), word_score(page.text, base[page.id].text)
+        lines.append(
+            f"  {page.id} {page.half} P {a.precision:.2f} R {a.recall:.2f} | trafilatura "
+            f"P {b.precision:.2f} R {b.recall:.2f} | {page.url[:80]}"
+        )
+    return lines
+
+
+def header() -> str:
+    return (
+        f"akhbar {version('akhbar')}, trafilatura {version('trafilatura')}, "
+        f"{time.strftime('%Y-%m-%d')}"
+    )
+
+
+def quality(chosen: str, worst_count: int) -> list[str]:
+    """Every table of the quality benchmark, for the chosen sets."""
+    lines = [header()]
+    if chosen in ("all", "scrapinghub"):
+        pages = load_scrapinghub()
+        runs = {
+            name: run(pages, extractor, f"scrapinghub, {name}")
+            for name, extractor in ((AKHBAR, akhbar), (TRAFILATURA, trafilatura_default),
+                                    (PRECISE, trafilatura_precise))
+        }  # fmt: skip
+        lines += ["", *scrapinghub_report(pages, runs)]
+    if chosen in ("all", "wcxb"):
+        pages = load_wcxb()
+        ours, _ = run(pages, akhbar, f"wcxb, {AKHBAR}")
+        base, _ = run(pages, trafilatura_default, f"wcxb, {TRAFILATURA}")
+        lines += ["", *wcxb_report(pages, ours, base)]
+        if worst_count:
+            lines += ["", *worst(pages, ours, base, worst_count)]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DATA_DIR, help="benchmark directory")
-    parser.add_argument("--worst", type=int, default=0, help="list akhbar's N lowest-F1 pages")
+    parser.add_argument("--set", choices=("all", "scrapinghub", "wcxb"), default="all")
+    parser.add_argument("--worst", type=int, default=0, help="list akhbar's N lowest WCXB pages")
+    parser.add_argument("--cost", action="store_true", help="CPU per page instead of quality")
+    parser.add_argument("--pages", type=int, default=500, help="bench-site pages for --cost")
     args = parser.parse_args(argv)
-    pages = load_pages(args.data)
-    results: dict[str, Summary] = {}
-    details: dict[str, dict[str, PageScore]] = {}
-    for name, extractor in extractors().items():
-        results[name], details[name] = run(pages, extractor)
-    print(f"{len(pages)} pages, shingle metric (n={SHINGLE})")
-    print(table(results))
-    if args.worst:
-        ours = details["akhbar extract_text"]
-        base = details["trafilatura 2.3.1 default"]
-        worst = sorted(ours.items(), key=lambda kv: kv[1].precision + kv[1].recall)[: args.worst]
-        for page_id, s in worst:
-            b = base[page_id]
-            print(
-                f"{page_id[:12]} P {s.precision:.2f} R {s.recall:.2f}"
-                f" | trafilatura P {b.precision:.2f} R {b.recall:.2f}"
-            )
+    if args.cost:
+        from bench.extraction_cost import cost_report
+
+        lines = cost_report(args.pages)
+    else:
+        lines = quality(args.set, args.worst)
+    for line in lines:
+        print(line, flush=True)
     return 0
 
 

@@ -1,136 +1,95 @@
-"""Article extraction: html + url (+ the outlet's hints) -> Article, or a reason it is not one.
+"""Article extraction: html + url (+ the outlet's hints) -> Article, or the reason it is not one.
 
-The only module that imports trafilatura. Layers, in order (docs/extraction.md):
-1. metadata from markup (crawler/extract/meta.py) and, on aggregators, the source line;
-2. DOM rules (crawler/extract/dom.py): outlet `drop` selectors, generic boilerplate containers,
-   text-run tickers, link lists;
-3. the body: the outlet's `body` selector when it has one, else trafilatura (precision settings);
-4. the text-level pass (crawler/extract/boilerplate.py): tickers, comment/related cuts, cross-links,
-   prompts, outlet `boilerplate`/`cut_after` regexes, title/date repeated at the top, signature;
-5. refusal (crawler/extract/pages.py) and language (crawler/extract/language.py).
-Everything here is pure and picklable: the pipeline runs it in worker processes.
+`extract` runs the passes in order over one parsed tree (docs/extraction.md):
+
+1. parse      one lxml tree of the page (crawler/extract/parse.py)
+2. metadata   title, section, tags, image, site names, article or listing markup (metadata.py)
+3. page kind  refusals that need no body (URL, <body class>); an aggregator's source line;
+              what the refusal after the body needs from the untouched page (refusal.py)
+4. authors    JSON-LD, meta, byline elements and lines (authors.py)
+5. dates      the publication date (dates.py)
+6. prune      the DOM rules, in place: drops, tickers, boilerplate, comments, link lists (prune.py)
+7. body       the outlet's body selector, else trafilatura on the pruned tree (body.py)
+8. text       the text-level pass: boilerplate lines, cuts, repeated metadata, credit (textpass.py)
+9. refusal    not an article: error page, no body, a listing, too short, no title (refusal.py)
+10. language  langdetect on a sample, with the script and the page's lang (language.py)
+
+Passes 2-5 read the untouched page; pruning changes it in place, so no copy is made. Each pass is
+a function of the `Work` on one page that returns a refusal reason or None. Everything is pure
+and picklable: the crawl runs it in worker processes.
 """
 
 from __future__ import annotations
 
-import copy
-import logging
-import re
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 from urllib.parse import urlsplit
 
-import trafilatura
-from htmldate import find_date
 from lxml.html import HtmlElement
 
 from archive.models import Article
-from archive.timeutil import more_precise
-from crawler.extract.authors import split_authors
-from crawler.extract.boilerplate import clean_lines
-from crawler.extract.dates import normalize_iso
-from crawler.extract.dom import (
-    drop_boilerplate,
-    drop_link_lists,
-    drop_selectors,
-    element_text,
-    glued_bylines,
-    outermost,
-    parse_html,
-    protected,
-    remove,
-    select,
-    strip_ticker_runs,
-    unwrap_layout_tables,
-)
+from crawler.extract.aggregator import SourceCopy, source_copy
+from crawler.extract.authors import article_authors, markup_authors
+from crawler.extract.body import hinted_body, raw_body
+from crawler.extract.dates import page_reading, published_date
+from crawler.extract.dom import select
 from crawler.extract.language import detect_language
-from crawler.extract.meta import Metadata, hint_date, read_metadata, text_date
-from crawler.extract.pages import SourceCopy, refusal, source_copy
-from crawler.extract.sections import drop_comment_sections, restore_subheadings
+from crawler.extract.metadata import Metadata, read_metadata
+from crawler.extract.parse import parse_html
+from crawler.extract.prune import prune
+from crawler.extract.refusal import PageKind, page_kind, refusal
+from crawler.extract.textpass import TextPass, clean_lines
 from crawler.items import Extraction
 from crawler.outlets import ExtractionHints, Outlet
 from crawler.outlets.patterns import UserPattern, user_pattern
 
-logger = logging.getLogger(__name__)
-
-# trafilatura settings, measured on the public benchmark (docs/benchmarks.md, "## Extraction")
-TRAFILATURA_OPTIONS: dict[str, Any] = {
-    "favor_precision": True,
-    "include_comments": False,
-    "include_tables": True,
-    "include_images": False,
-    "include_links": False,
-    "deduplicate": False,
-    "output_format": "txt",
-}
 NO_HINTS = ExtractionHints()
 
 
-@dataclass(frozen=True)
-class Body:
-    """The clean body and the credit line the text pass took off its end."""
+@dataclass
+class Work:
+    """One page on its way through the passes: what each pass found, for the passes after it."""
 
-    text: str
-    signature: str | None = None
-    byline: str | None = None
-    hints_missed: tuple[str, ...] = ()  # "body SELECTOR", "drop SELECTOR": hints ignored
+    html: str | bytes
+    url: str
+    outlet: Outlet | None
+    root: HtmlElement = field(init=False)
+    meta: Metadata = field(init=False)
+    kind: PageKind = field(init=False)
+    source: SourceCopy | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    raw: str = ""
+    body: TextPass = field(init=False)
+    language: str | None = None
+    hints_missed: list[str] = field(default_factory=list)  # "body SELECTOR", "drop SELECTOR"...
 
+    @property
+    def hints(self) -> ExtractionHints:
+        return self.outlet.hints if self.outlet else NO_HINTS
 
-@lru_cache(maxsize=256)
-def _compiled(patterns: tuple[str, ...]) -> tuple[UserPattern, ...]:
-    return tuple(user_pattern(p, ignore_case=True) for p in patterns)  # time-bounded matches
-
-
-def clean_tree(root: HtmlElement, hints: ExtractionHints) -> tuple[HtmlElement, list[str]]:
-    """A copy of the page with the DOM rules applied (outlet drops, boilerplate, tickers, lists),
-    and the outlet's drop selectors left out because they would have removed the body."""
-    tree = copy.deepcopy(root)
-    body = select(tree, hints.body)
-    keep = protected(tree, body + select(tree, hints.title))
-    refused = drop_selectors(tree, hints.drop, keep, body)
-    for byline in glued_bylines(tree):
-        remove(byline)
-    unwrap_layout_tables(tree)
-    strip_ticker_runs(tree)
-    drop_boilerplate(tree, keep)
-    drop_comment_sections(tree, keep)
-    drop_link_lists(tree, keep)
-    return tree, refused
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.outlet.title, self.outlet.name) if self.outlet else ()
 
 
-def hinted_body(tree: HtmlElement, hints: ExtractionHints) -> str:
-    """The text of the outlet's body selector ("" when it matches nothing or only empties)."""
-    nodes = outermost(select(tree, hints.body))
-    return "\n".join(text for text in map(element_text, nodes) if text)
+Pass = Callable[[Work], "str | None"]
 
 
-def generic_body(tree: HtmlElement, url: str | None) -> str:
-    """The body trafilatura finds (precision first, recall when that finds nothing)."""
-    text = trafilatura.extract(tree, url=url, **TRAFILATURA_OPTIONS)
-    if not text:
-        text = trafilatura.extract(
-            tree, url=url, **{**TRAFILATURA_OPTIONS, "favor_precision": False}
-        )
-    return restore_subheadings(tree, text) if text else ""
+def parse_pass(work: Work) -> str | None:
+    root = parse_html(work.html)
+    if root is None:
+        return "not-html"
+    work.root = root
+    return None
 
 
-def clean_body(
-    root: HtmlElement, url: str | None, hints: ExtractionHints, repeated: tuple[str, ...]
-) -> Body:
-    """The clean body of the page: DOM rules, body, then the text-level pass. Hints that do not
-    help (a body selector matching nothing, a drop selector that would take the body) are
-    ignored and named in `hints_missed`."""
-    tree, refused = clean_tree(root, hints)
-    missed = [f"drop {selector}" for selector in refused]
-    text = hinted_body(tree, hints)
-    if hints.body and not text:
-        missed.insert(0, f"body {hints.body}")
-    text = text or generic_body(tree, url)
-    passed = clean_lines(
-        text, repeated=repeated, drop=_compiled(hints.boilerplate), cut=_compiled(hints.cut_after)
-    )
-    return Body(passed.text, passed.signature, passed.byline, tuple(missed))
+def metadata_pass(work: Work) -> str | None:
+    work.meta = read_metadata(work.root, work.url, work.hints, work.names)
+    work.hints_missed += unmatched_hints(work.root, work.hints)
+    return None
 
 
 def unmatched_hints(root: HtmlElement, hints: ExtractionHints) -> list[str]:
@@ -140,38 +99,84 @@ def unmatched_hints(root: HtmlElement, hints: ExtractionHints) -> list[str]:
     return [f"{name} {sel}" for name, sel in named if sel and not select(root, sel)]
 
 
-def _published(
-    root: HtmlElement, hints: ExtractionHints, meta: Metadata, source: SourceCopy | None
-) -> str | None:
-    """The outlet's date selector; an aggregator's original date; markup; a dated element;
-    htmldate (markup and URL only)."""
-    hinted = hint_date(root, hints)
-    if hinted:
-        return more_precise(hinted, meta.published)
-    if source and source.published:
-        return source.published
-    if meta.published:
-        return meta.published
-    found = text_date(root, meta.title)
-    if found:
-        return found
-    try:
-        value = find_date(root, extensive_search=False, original_date=True)
-    except (ValueError, TypeError) as exc:  # htmldate is defensive, but not about everything
-        logger.debug("htmldate failed: %s", exc)
-        return None
-    return normalize_iso(value) if value else None
+def page_kind_pass(work: Work) -> str | None:
+    reason, work.kind = page_kind(work.root, work.url, work.meta)
+    if reason is None:
+        work.source = source_copy(work.root, work.url, work.hints)
+    return reason
 
 
-def _authors(meta: Metadata, body: Body) -> tuple[str, ...]:
-    """The page's authors; else the byline atop the body; else the credit line at its end."""
-    if meta.authors:
-        return meta.authors
-    if body.byline:
-        return split_authors([body.byline])
-    if body.signature:
-        return (re.sub(r"\s*\(.*\)\s*\.?$", "", body.signature).strip(),)
-    return ()
+def authors_pass(work: Work) -> str | None:
+    work.authors = markup_authors(work.root, work.meta)
+    return None
+
+
+def dates_pass(work: Work) -> str | None:
+    meta = work.meta
+    reading = page_reading(work.root, work.url, work.outlet, meta)
+    work.published = published_date(
+        work.root, work.hints, meta.ld_articles, meta.title, work.source, reading
+    )
+    return None
+
+
+def prune_pass(work: Work) -> str | None:
+    refused = prune(work.root, work.hints)
+    work.hints_missed += [f"drop {selector}" for selector in refused]
+    return None
+
+
+def body_pass(work: Work) -> str | None:
+    hints = work.hints
+    hinted = hinted_body(work.root, hints)
+    if hints.body and not hinted:  # a stale selector: generic extraction takes over
+        work.hints_missed.append(f"body {hints.body}")
+    work.raw = raw_body(work.root, work.url or None, hinted, work.meta.ld_articles)
+    return None
+
+
+@lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...]) -> tuple[UserPattern, ...]:
+    return tuple(user_pattern(p, ignore_case=True) for p in patterns)  # time-bounded matches
+
+
+def text_pass(work: Work) -> str | None:
+    meta, hints = work.meta, work.hints
+    repeated = (meta.title or "", meta.section or "", *work.authors, *work.names)
+    work.body = clean_lines(
+        work.raw,
+        repeated=repeated,
+        drop=_compiled(hints.boilerplate),
+        cut=_compiled(hints.cut_after),
+    )
+    return None
+
+
+def refusal_pass(work: Work) -> str | None:
+    reason = refusal(work.kind, work.meta, work.body.text)
+    return reason or (None if work.meta.title else "no-title")
+
+
+def language_pass(work: Work) -> str | None:
+    work.language = detect_language(work.body.text, work.meta.html_lang)
+    return None
+
+
+PASSES: tuple[tuple[str, Pass], ...] = (
+    ("parse", parse_pass),
+    ("metadata", metadata_pass),
+    ("page kind", page_kind_pass),
+    ("authors", authors_pass),
+    ("dates", dates_pass),
+    ("prune", prune_pass),
+    ("body", body_pass),
+    ("text", text_pass),
+    ("refusal", refusal_pass),
+    ("language", language_pass),
+)
+BODY_PASSES = tuple(
+    p for p in PASSES if p[0] in ("parse", "metadata", "authors", "prune", "body", "text")
+)
 
 
 def host_name(url: str) -> str:
@@ -179,29 +184,18 @@ def host_name(url: str) -> str:
     return urlsplit(url).netloc.lower().split(":")[0].removeprefix("www.")
 
 
-def extract(html: str | bytes, url: str, outlet: Outlet | None = None) -> Extraction:
-    """The article on this page, or the reason it is not one ("listing-page", "no-body"...)."""
-    root = parse_html(html)
-    if root is None:
-        return Extraction(None, "not-html")
-    hints = outlet.hints if outlet else NO_HINTS
-    names = (outlet.title, outlet.name) if outlet else ()
-    meta = read_metadata(root, url, hints, names)
-    source = source_copy(root, url, hints)
-    repeated = (meta.title or "", meta.section or "", *meta.authors, *names)
-    body = clean_body(root, url, hints, repeated)
-    reason = refusal(root, url, meta, body.text)
-    if reason or not meta.title:
-        return Extraction(None, reason or "no-title")
-    article = Article(
-        url=url,
-        title=meta.title,
+def article_of(work: Work) -> Article:
+    """The article the passes found."""
+    meta, body, source = work.meta, work.body, work.source
+    return Article(
+        url=work.url,
+        title=meta.title or "",
         text=body.text,
-        outlet=outlet.name if outlet else host_name(url),
-        language=detect_language(body.text, meta.html_lang),
-        published=_published(root, hints, meta, source),
-        authors=_authors(meta, body),
-        canonical_url=meta.canonical_url or url,
+        outlet=work.outlet.name if work.outlet else host_name(work.url),
+        language=work.language,
+        published=work.published,
+        authors=article_authors(work.authors, body.byline, body.signature),
+        canonical_url=meta.canonical_url or work.url,
         original_outlet=source.outlet if source else None,
         source_url=source.url if source else None,
         section=meta.section,
@@ -210,7 +204,42 @@ def extract(html: str | bytes, url: str, outlet: Outlet | None = None) -> Extrac
         description=meta.description,
         extra={"credit": body.signature} if body.signature else {},
     )
-    return Extraction(article, hints_missed=(*body.hints_missed, *unmatched_hints(root, hints)))
+
+
+def run(
+    work: Work, passes: tuple[tuple[str, Pass], ...], spent: dict[str, float] | None
+) -> str | None:
+    """The passes in order until one refuses the page; CPU seconds per pass into `spent`."""
+    for name, step in passes:
+        started = time.process_time() if spent is not None else 0.0
+        reason = step(work)
+        if spent is not None:
+            spent[name] = spent.get(name, 0.0) + time.process_time() - started
+        if reason:
+            return reason
+    return None
+
+
+def extract(html: str | bytes, url: str, outlet: Outlet | None = None) -> Extraction:
+    """The article on this page, or the reason it is not one ("listing-page", "no-body"...)."""
+    work = Work(html, url, outlet)
+    reason = run(work, PASSES, None)
+    return _extraction(work, reason)
+
+
+def _extraction(work: Work, reason: str | None) -> Extraction:
+    if reason:
+        return Extraction(None, reason)
+    return Extraction(article_of(work), hints_missed=tuple(work.hints_missed))
+
+
+def extract_timed(
+    html: str | bytes, url: str, outlet: Outlet | None = None
+) -> tuple[Extraction, dict[str, float]]:
+    """`extract`, and the CPU seconds each pass took (the cost benchmark's breakdown)."""
+    work, spent = Work(html, url, outlet), dict[str, float]()
+    reason = run(work, PASSES, spent)
+    return _extraction(work, reason), spent
 
 
 def extract_article(html: str | bytes, url: str, outlet: Outlet | None = None) -> Article | None:
@@ -228,10 +257,7 @@ refusal_reason = explain_refusal
 
 def extract_text(html: str | bytes, url: str | None, outlet: Outlet | None = None) -> str | None:
     """The clean body only (benchmarks and other tools); None when the page has no body."""
-    root = parse_html(html)
-    if root is None:
+    work = Work(html, url or "", outlet)
+    if run(work, BODY_PASSES, None):
         return None
-    hints = outlet.hints if outlet else NO_HINTS
-    meta = read_metadata(root, url or "", hints)
-    repeated = (meta.title or "", meta.section or "", *meta.authors)
-    return clean_body(root, url, hints, repeated).text or None
+    return work.body.text or None

@@ -1,11 +1,9 @@
-"""Sections of a page found by what they say, not by their class names: comment sections, and
-the sub-headings of the article body.
+"""Comment sections found by what they say, not by their class names.
 
-- Comment sections: a heading ("Comentarios", "3 comentarios", "Deja una respuesta",
-  "Laisser un commentaire", "Leave a Reply", "التعليقات"...) starts one; the heading's block and the
-  comment lists and forms after it go. Elements inside one never give the article's authors or date.
-- Sub-headings: an `<h2>`–`<h6>` standing between two paragraphs the extractor kept belongs to the
-  body; when the extractor dropped it, it is put back between them.
+A heading ("Comentarios", "3 comentarios", "Deja una respuesta", "Laisser un commentaire",
+"Leave a Reply", "التعليقات"...) starts one; the heading's block and the comment lists and forms
+after it belong to it. The prune pass drops them; elements inside one never give the article's
+authors or date.
 """
 
 from __future__ import annotations
@@ -16,17 +14,9 @@ from collections.abc import Collection, Iterator
 
 from lxml.html import HtmlElement
 
-from crawler.extract.boilerplate import (
-    CUT_MIN_CHARS,
-    SECTION_ENDS,
-    is_boilerplate_line,
-    is_comment_heading,
-    norm,
-)
-from crawler.extract.dom import BLOCK_TAGS
+from crawler.extract.phrases import CUT_MIN_CHARS, is_comment_heading
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-SUBHEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 COMMENT_TOKENS = {
     "comment", "comments", "commentlist", "commentaires", "comentarios", "respond", "disqus",
 }  # fmt: skip
@@ -48,11 +38,11 @@ def _heading_like(el: HtmlElement) -> bool:
     )
 
 
-# Text nodes that may belong to a comment heading: a cheap filter before the full test.
-_KEYWORDS = re.compile(
-    r"omment|oment|action|flexion|pons|puesta|repl|hought|opinion|تعليق|رد", re.I
-)
+# Text nodes that may belong to a comment heading: a cheap filter before the full test, run on
+# lower-cased text (five times faster than re.IGNORECASE on this alternation).
+_KEYWORDS = re.compile(r"omment|oment|action|flexion|pons|puesta|repl|hought|opinion|تعليق|رد")
 HEADING_LIKE = {*HEADING_TAGS, "p", "div", "span", "strong", "b", "legend"}
+OWN_MAX = 400  # own text longer than this is no heading (headings are at most 200 characters)
 
 
 def comment_headings(root: HtmlElement) -> Iterator[HtmlElement]:
@@ -62,7 +52,9 @@ def comment_headings(root: HtmlElement) -> Iterator[HtmlElement]:
         if len(el):
             child = el[0]
             own += f" {child.text or ''} {child.tail or ''}" if isinstance(child.tag, str) else ""
-        if not _KEYWORDS.search(own) or not _heading_like(el):
+        if len(own) > OWN_MAX and len(" ".join(own.split())) > OWN_MAX:
+            continue  # a paragraph (the keyword search costs most on long texts)
+        if not _KEYWORDS.search(own.lower()) or not _heading_like(el):
             continue
         if is_comment_heading(_line(el)):
             yield el
@@ -83,9 +75,12 @@ def _section_start(heading: HtmlElement, keep: Collection[HtmlElement]) -> HtmlE
 
 def comment_sections(root: HtmlElement, keep: Collection[HtmlElement] = ()) -> list[HtmlElement]:
     """The blocks of the page's comment sections: each comment heading's block and the comment
-    lists and forms that follow it (never an element in `keep`, never one holding the <h1>)."""
+    lists and forms that follow it (never an element in `keep`, never one holding the <h1>).
+    The headings are those of the page as first seen (see `page_headings`) still in the tree."""
     found: list[HtmlElement] = []
-    for heading in comment_headings(root):
+    for heading in page_headings(root):
+        if not _attached(heading, root):
+            continue
         if any(heading is f or heading in f.iterdescendants() for f in found):
             continue
         start = _section_start(heading, keep)
@@ -101,9 +96,27 @@ def comment_sections(root: HtmlElement, keep: Collection[HtmlElement] = ()) -> l
     return found
 
 
+def _attached(el: HtmlElement, root: HtmlElement) -> bool:
+    """Is `el` still in the tree under `root` (not inside a block pruning took out)?"""
+    ancestors = list(el.iterancestors())
+    return (ancestors[-1] if ancestors else el) is root
+
+
+_PAGE_HEADINGS: weakref.WeakKeyDictionary[HtmlElement, list[HtmlElement]] = (
+    weakref.WeakKeyDictionary()
+)
 _PAGE_SECTIONS: weakref.WeakKeyDictionary[HtmlElement, list[HtmlElement]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+def page_headings(root: HtmlElement) -> list[HtmlElement]:
+    """`comment_headings` of the page, found once: the passes that read the untouched page and
+    the prune pass after them share one search (pruning takes elements out, it adds none)."""
+    found = _PAGE_HEADINGS.get(root)
+    if found is None:
+        found = _PAGE_HEADINGS[root] = list(comment_headings(root))
+    return found
 
 
 def page_comment_sections(root: HtmlElement) -> list[HtmlElement]:
@@ -114,20 +127,45 @@ def page_comment_sections(root: HtmlElement) -> list[HtmlElement]:
     return found
 
 
-LONG_RUNS_BEFORE = "preceding::text()[string-length(normalize-space(.)) >= 80]"
+_XPATH_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space() collapses
 
 
 def _after_body(heading: HtmlElement, least: int = CUT_MIN_CHARS) -> bool:
     """Does body text come before the heading (`least` characters in runs of 80 or more)?
-    A "3 Comments" link in the byline row, above the article, opens no comment section."""
+    A "3 Comments" link in the byline row, above the article, opens no comment section.
+    Read backwards from the heading, so it stops as soon as the body is found."""
     size = 0
-    for run in reversed(
-        heading.xpath("preceding::text()[string-length(normalize-space(.)) >= 80]")
-    ):
-        size += len(run.strip())
-        if size >= least:
-            return True
+    for run in _text_before(heading):
+        if run and len(_XPATH_SPACE.sub(" ", run).strip(" ")) >= 80:
+            size += len(run.strip())
+            if size >= least:
+                return True
     return False
+
+
+def _text_before(node: HtmlElement) -> Iterator[str | None]:
+    """The text nodes before `node` in the page, nearest first (XPath's preceding::text(),
+    reversed)."""
+    while True:
+        previous = node.getprevious()
+        if previous is not None:
+            yield previous.tail
+            yield from _text_within(previous)
+            node = previous
+            continue
+        parent = node.getparent()
+        if parent is None:
+            return
+        yield parent.text
+        node = parent
+
+
+def _text_within(el: HtmlElement) -> Iterator[str | None]:
+    """The text nodes inside `el`, last first."""
+    for child in reversed(el):
+        yield child.tail
+        yield from _text_within(child)
+    yield el.text
 
 
 def _tokens(el: HtmlElement) -> set[str]:
@@ -143,90 +181,3 @@ def in_comments(el: HtmlElement, sections: list[HtmlElement] | None = None) -> b
         if block.tag == "form" or (_tokens(block) & COMMENT_TOKENS and not block.xpath(".//h1")):
             return True
     return any(a in sections for a in chain) if sections else False
-
-
-def drop_comment_sections(root: HtmlElement, keep: set[HtmlElement]) -> int:
-    """Remove the page's comment sections found by their headings; the number removed."""
-    doomed = comment_sections(root, keep)
-    for el in doomed:
-        if el.getparent() is not None:
-            el.drop_tree()
-    return len(doomed)
-
-
-def restore_subheadings(tree: HtmlElement, text: str) -> str:
-    """`text` with the body's sub-headings the extractor dropped put back in their place: an
-    `<h2>`–`<h6>` whose preceding and following paragraphs are consecutive lines of `text`."""
-    lines = text.split("\n")
-    keys = [norm(line) for line in lines]
-    if len(keys) < 2:
-        return text
-    have = set(keys)
-    missing = [(h, _line(h)) for h in tree.iter(*SUBHEADING_TAGS)]
-    missing = [(h, t) for h, t in missing if 0 < len(t) <= 200 and norm(t) not in have]
-    if not missing:
-        return text
-    order = [el for el in tree.iter() if isinstance(el.tag, str)]
-    position = {el: i for i, el in enumerate(order)}
-    inserts: dict[int, list[str]] = {}
-    for heading, title in missing:
-        key = norm(title)
-        if not key or key in have or _unwanted(title):
-            continue
-        before = _line_index(keys, _neighbour(order, position[heading], heading, -1), last=True)
-        after = _line_index(keys, _neighbour(order, position[heading], heading, 1), last=False)
-        if before is not None and after == before + 1:
-            inserts.setdefault(after, []).append(title)
-            have.add(key)
-    if not inserts:
-        return text
-    out: list[str] = []
-    for index, line in enumerate(lines):
-        out.extend(inserts.get(index, []))
-        out.append(line)
-    return "\n".join(out)
-
-
-def _unwanted(title: str) -> bool:
-    return (
-        is_comment_heading(title)
-        or is_boilerplate_line(title)
-        or bool(SECTION_ENDS.search(title.strip()))
-    )
-
-
-def _neighbour(order: list[HtmlElement], index: int, heading: HtmlElement, step: int) -> str:
-    """The text of the nearest block before (step -1) or after (step 1) the heading."""
-    if step > 0 and (heading.tail or "").strip():
-        return " ".join((heading.tail or "").split())
-    if step < 0:
-        prev, parent = heading.getprevious(), heading.getparent()
-        loose = prev.tail if prev is not None else parent.text if parent is not None else None
-        if (loose or "").strip():
-            return " ".join((loose or "").split())
-    skip = {*heading.iterancestors(), *heading.iterdescendants()}
-    i = index + step
-    while 0 <= i < len(order) and abs(i - index) <= 60:
-        el = order[i]
-        i += step
-        if el in skip or el.tag in ("script", "style"):
-            continue
-        if step < 0 and (el.tail or "").strip() and el.getparent() in skip:
-            return " ".join((el.tail or "").split())
-        if (el.text or "").strip() or any((c.tail or "").strip() for c in el):
-            while el.tag not in BLOCK_TAGS and el.getparent() not in skip | {None}:
-                el = el.getparent()
-            return _line(el)
-    return ""
-
-
-def _line_index(keys: list[str], snippet: str, *, last: bool) -> int | None:
-    """The index of the line `snippet` ends (last=True) or starts (last=False); 30+ chars only."""
-    key = norm(snippet)
-    if len(key) < 30:
-        return None
-    probe = key[-50:] if last else key[:50]
-    for index, line in enumerate(keys):
-        if line == key or (line.endswith(probe) if last else line.startswith(probe)):
-            return index
-    return None

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.extract.boilerplate import norm
+from crawler.extract.phrases import norm
 from crawler.outlets import OutletError, load_registry
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,8 @@ def test_crawl_bench_runs_and_prints_the_ratio_line(
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[-1].startswith("ratios: akhbar/ceiling ")
     ratios = re.findall(r"(\d+\.\d+)", lines[-1])
-    assert len(ratios) >= 3 and all(float(r) > 0 for r in ratios[:2])
+    assert len(ratios) >= 4 and all(float(r) > 0 for r in ratios[:3])
+    assert "akhbar/minimal ceiling" in lines[-1]
     table = "\n".join(lines)
     for row in (
         "download (bare Scrapy spider)",
@@ -38,6 +39,9 @@ def test_crawl_bench_runs_and_prints_the_ratio_line(
         "= CPU efficiency",
         "x cores kept busy",
         "first to last committed batch",
+        "trafilatura + langdetect alone",
+        "minimal ceiling at the crawl's speed",
+        "akhbar / minimal ceiling",
     ):
         assert row in table, row
     per_round = next(line for line in lines if line.startswith("akhbar / ceiling at the crawl"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.extraction_bench import score_page, shingles, summarize
+from bench.extraction_score import score_page, shingles, summarize
 
 
 def test_shingles_of_a_short_text_are_one() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract.dates import month_number, normalize_iso, parse_date_text
+from crawler.extract.datetext import month_number, normalize_iso, parse_date_text
 from crawler.extract.language import detect_language, sample
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bench.extraction_bench import score_page
+from bench.extraction_score import score_page
 from crawler.extract import extract, extract_article, extract_text
 from crawler.extract.language import detect_language
 from tests.extract.conftest import ARTICLES, REFUSED, Recorded

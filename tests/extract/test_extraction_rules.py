@@ -6,25 +6,25 @@ import pytest
 
 from crawler.extract import extract, extract_article
 from crawler.extract.authors import split_authors
-from crawler.extract.boilerplate import (
-    clean_lines,
-    cut_sections,
-    drop_leading,
-    is_boilerplate_line,
-    strip_ticker,
-    take_signature,
-)
-from crawler.extract.dom import (
+from crawler.extract.dom import element_text
+from crawler.extract.metadata import clean_title
+from crawler.extract.parse import parse_html
+from crawler.extract.phrases import is_boilerplate_line
+from crawler.extract.prune import (
     drop_boilerplate,
     drop_link_lists,
-    element_text,
-    parse_html,
     protected,
     strip_ticker_runs,
     unwrap_layout_tables,
 )
-from crawler.extract.meta import clean_title
-from crawler.extract.pages import url_refusal
+from crawler.extract.refusal import url_refusal
+from crawler.extract.textpass import (
+    clean_lines,
+    cut_sections,
+    drop_leading,
+    strip_ticker,
+    take_signature,
+)
 from crawler.outlets import ExtractionHints, Outlet
 
 NB4 = "\u00a0" * 4
@@ -382,7 +382,7 @@ def test_author_names_end_where_the_date_begins() -> None:
 
 
 def test_wordpress_body_class_says_listing_or_error() -> None:
-    from crawler.extract.pages import body_class_kind
+    from crawler.extract.refusal import body_class_kind
 
     def kind(classes: str) -> str | None:
         root = parse_html(f'<html><body class="{classes}"><p>x</p></body></html>')
@@ -393,12 +393,15 @@ def test_wordpress_body_class_says_listing_or_error() -> None:
     assert kind("archive tag tag-ia") == "listing-page"
     assert kind("search search-results") == "listing-page"
     assert kind("error404") == "error-page"
-    assert kind("post-template-default single single-post postid-1822") is None
-    assert kind("page-template-default page page-id-2") is None
+    assert kind("post-template-default single single-post postid-1822") == "single-page"
+    assert kind("page-template-default page page-id-2") is None  # a static page may list
+    assert kind("home blog") == "listing-page"
+    assert kind("custom-theme") is None
+    assert kind("page-template is-head-left-logo") is None  # Ghost says so on its lists too
 
 
 def test_a_page_of_excerpts_is_a_listing() -> None:
-    from crawler.extract.pages import teaser_share
+    from crawler.extract.refusal import teaser_share
 
     text = f"{PARAGRAPH[:120]} [&hellip;]\n{PARAGRAPH[:140]} […]\nUne ligne de texte normale ici."
     root = parse_html("<html><body><p>x</p></body></html>")

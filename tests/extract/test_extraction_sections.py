@@ -14,17 +14,15 @@ import pytest
 from archive.timeutil import more_precise, precision
 from crawler.extract import extract_article
 from crawler.extract.authors import read_authors
-from crawler.extract.boilerplate import clean_lines, is_boilerplate_line, is_comment_heading
-from crawler.extract.dates import parse_date_text
-from crawler.extract.dom import parse_html
-from crawler.extract.meta import read_metadata, text_date
-from crawler.extract.sections import (
-    comment_sections,
-    drop_comment_sections,
-    in_comments,
-    restore_subheadings,
-)
+from crawler.extract.body import restore_subheadings
+from crawler.extract.dates import markup_date, text_date
+from crawler.extract.datetext import parse_date_text
+from crawler.extract.parse import parse_html
+from crawler.extract.phrases import is_boilerplate_line, is_comment_heading
+from crawler.extract.prune import drop_comment_sections
+from crawler.extract.sections import comment_sections, in_comments
 from crawler.extract.sites import brand_names, registry_names, strip_site_suffix
+from crawler.extract.textpass import clean_lines
 from crawler.outlets import ExtractionHints
 from tests.extract.conftest import ARTICLES, Recorded
 
@@ -208,7 +206,7 @@ def test_a_comment_date_is_not_the_article_date() -> None:
         "<span class='date'>February 3, 2025 at 6:12 pm</span></div></div>"
     )
     assert root is not None
-    assert read_metadata(root, "https://x.ma/a", ExtractionHints()).published is None
+    assert markup_date(root, ExtractionHints(), ()) is None
     assert text_date(root) is None
 
 

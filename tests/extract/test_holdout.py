@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bench.extraction_bench import score_page
+from bench.extraction_score import score_page
 from crawler.extract import extract_article
 
 HOLDOUT = Path(__file__).parent / "holdout"
