@@ -8,10 +8,16 @@ Two body metrics, each its benchmark's own:
 - WCXB (words): lower-cased `\\w+` tokens; per page precision, recall and F1 of the multiset
   overlap; each averaged over the pages (an empty prediction scores 0).
 
-Metadata: a title matches when it is the same text up to case, accents, punctuation and spaces;
-a date when it falls on the same day as written on the page; authors when the two sets of names
-are equal (both sides split on commas, semicolons, "&", "and" and "with", then compared like
-titles).
+Metadata, each compared the same way on both sides:
+- a title matches when it is the same text up to case, accents, punctuation and spaces (`fold`:
+  "Plant-Based" = "plant based", "’" = "'"); a subtitle more or less is a miss;
+- a date when it falls on the day the ground truth gives, both as written (no zone conversion:
+  2024-01-11T19:30-05:00 is not 2024-01-12); a truth that gives only a month ("2015-11") or a
+  year is matched at that precision;
+- authors when the two sets of names are equal: both sides split on commas, semicolons, "&",
+  "and" and "with"; a piece that is a credential ("MD", "PhD", "MPH", "R.D.", "CFP®") is no
+  name and is dropped, and so is an honorific before a name ("Dr.", "Prof."); then compared
+  like titles.
 """
 
 from __future__ import annotations
@@ -136,16 +142,22 @@ def same_title(true: str, pred: str | None) -> bool:
 
 
 def same_day(true: str, pred: str | None) -> bool:
-    """Does the predicted ISO date fall on the true day (both as written: no zone conversion)?"""
-    return bool(pred) and (pred or "")[:10] == true[:10]
+    """Does the predicted ISO date fall on the true day (both as written: no zone conversion)?
+    A truth of a month ("2015-11") or a year is compared at its own precision."""
+    precision = min(len(true.strip()), 10)
+    return bool(pred) and (pred or "")[:precision] == true[:precision]
 
 
 NAME_SEPARATORS = re.compile(r"\s*[,;&]\s*|\s+(?:and|with)\s+", re.IGNORECASE)
+CREDENTIAL = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D\.?|[A-Z][a-z]?(?:\.[A-Z][a-z]?)+\.?|Jr\.?|Sr\.?)\W*$")
+HONORIFIC = re.compile(r"^(?:dr|prof|mr|mrs|ms|mx)\.?\s+", re.IGNORECASE)
 
 
 def author_set(names: Iterable[str]) -> frozenset[str]:
-    """The folded names in some author strings, split on the usual separators."""
-    found = {fold(part) for name in names for part in NAME_SEPARATORS.split(name)}
+    """The folded names in some author strings, split on the usual separators; credentials
+    ("MD", "PhD") and honorifics ("Dr.") are no names."""
+    parts = (p.strip() for name in names for p in NAME_SEPARATORS.split(name))
+    found = {fold(HONORIFIC.sub("", p)) for p in parts if p and not CREDENTIAL.match(p)}
     return frozenset(found - {""})
 
 
