@@ -194,7 +194,7 @@ def article_of(work: Work) -> Article:
         outlet=work.outlet.name if work.outlet else host_name(work.url),
         language=work.language,
         published=work.published,
-        authors=article_authors(work.authors, body.byline, body.signature),
+        authors=article_authors(work.authors, body.byline, body.signature, body.text),
         canonical_url=meta.canonical_url or work.url,
         original_outlet=source.outlet if source else None,
         source_url=source.url if source else None,

@@ -1,54 +1,85 @@
-"""The authors pass: JSON-LD and meta authors, byline elements, bylines near the headline or glued
-to the body (read on the untouched page); else the byline atop the body or the credit line at its
-end (after the text pass). Names are read by crawler/extract/names.py ("A | B" is two; "La
-Rédaction" kept as written; roles, links, dates and URLs are no names); bylines of related
-articles and the site's own name are not the article's authors."""
+"""The authors pass, on the untouched page: JSON-LD authors; the scholarly `citation_author`
+tags; <meta name=author> (or the "Written by" of twitter:label/data); else the bylines the reader
+sees (crawler/extract/bylines.py). After the text pass: the byline atop the body, else the
+credit line at its end. Names are read by crawler/extract/names.py ("A | B" is two; "La
+Rédaction" kept as written; roles, links, dates and URLs are no names). The site's own name is
+no author: a source that names only the site gives way to the next one."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lxml.html import HtmlElement
 
-from crawler.extract.datetext import is_date_line
-from crawler.extract.dom import element_text, first_in_order, glued_bylines, having, select
-from crawler.extract.metadata import Metadata, ld_text, meta
-from crawler.extract.names import BARE_INTRO, is_name, is_person, is_role, names_in
-from crawler.extract.phrases import BYLINE, norm
-from crawler.extract.sections import in_comments, page_comment_sections
+from crawler.extract.bylines import visible_authors
+from crawler.extract.metadata import Metadata, ld_text, meta, meta_all
+from crawler.extract.names import is_person, split_authors
+from crawler.extract.phrases import norm
 
-BYLINE_SELECTORS = (
-    '[itemprop="author"] [itemprop="name"]', '[itemprop="author"]', 'a[rel="author"]',
-    ".author-name", ".byline", ".author a", ".post-author", ".entry-author", ".author",
-    '[class*="author"]', '[class*="byline"]', '[class*="writer"]', '[class*="auteur"]',
-    ".fn", ".signature",
-)  # fmt: skip
-BYLINE_PREFIX = re.compile(r"^(?:par|by|por|بقلم|كتبه|إعداد)\s*:?\s+(?P<names>.+)$", re.I)
 META_AUTHOR = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+WRITTEN_BY = re.compile(r"^(?:written by|author|authors|by|autor|auteur|interview by)$", re.I)
 CREDIT_NOTE = re.compile(r"\s*\(.*\)\s*\.?$")
-# Blocks whose bylines belong to other articles (related posts, sidebars); not <footer> (an
-# article's own footer often holds its byline) nor "widget" (Blogger calls its posts one)
-ELSEWHERE_TAGS = {"aside", "nav"}
-ELSEWHERE_TOKENS = {
-    "related", "relatedposts", "yarpp", "sidebar", "popular", "trending",
-    "recommended", "teaser", "teasers",
-}  # fmt: skip
-_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 
 
 def markup_authors(root: HtmlElement, metadata: Metadata) -> tuple[str, ...]:
-    """The authors the page's markup names (JSON-LD, meta, byline elements and lines), never
-    the outlet itself ("STERN.de", "WRAL", "هسبريس": a site name, declared or its host's),
-    unless it is written as a person's name: a personal blog ("Rishabh Dev", "Larry
-    Kotlikoff") is named after its author."""
-    found = read_authors(root, _ld_authors(metadata.ld_articles), meta(root, *META_AUTHOR))
+    """The authors the page names: JSON-LD, else `citation_author`, else the meta author (a
+    "Written by" twitter:data before a meta author that is the site's name; an acronym gives
+    way to a byline naming people), else the visible bylines. Never the outlet itself
+    ("STERN.de", "WRAL", "هسبريس": a site name, declared or its host's), unless it is written as
+    a person's name: a personal blog ("Rishabh Dev") is named after its author; a source naming
+    only the site gives way to the next."""
     outlet = {norm(n).replace(" ", "") for n in _declared_names(root, metadata)}
     outlet |= {site.replace(" ", "") for site in metadata.site_names}
-    return tuple(
-        name for name in found if is_person(name) or norm(name).replace(" ", "") not in outlet
-    )
+
+    def key(name: str) -> str:
+        return norm(name).replace(" ", "")
+
+    def kept(names: Iterable[str]) -> tuple[str, ...]:
+        return tuple(n for n in names if is_person(n) or key(n) not in outlet)
+
+    for strong in (_ld_authors(metadata.ld_articles), meta_all(root, "citation_author")):
+        found = kept(split_authors(strong))
+        if found:
+            return found
+    named = [found for v in _meta_authors(root) if (found := kept(split_authors([v])))]
+    weak = next((f for f in named if all(key(n) not in outlet for n in f)), ())
+    weak = weak or (named[0] if named else ())
+    if weak and not all(_acronym(n) for n in weak):
+        return weak
+    visible = kept(visible_authors(root, metadata.title, lone=not weak))
+    return _weak_or_visible(weak, visible)
+
+
+def _weak_or_visible(weak: tuple[str, ...], visible: tuple[str, ...]) -> tuple[str, ...]:
+    """The meta author, unless it is an organisation's acronym ("MCJ") and a byline (an element
+    or a "By" line, not a lone name) names people."""
+    if not weak:
+        return visible
+    if all(_acronym(n) for n in weak) and any(is_person(n) for n in visible):
+        return visible
+    return weak
+
+
+def _acronym(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _meta_authors(root: HtmlElement) -> Iterator[str]:
+    """<meta name=author> and the like, then twitter:dataN under a "Written by" twitter:labelN;
+    a name written all in lower case ("joshua becker") gets its capitals (not a user name:
+    "jrobison")."""
+    values = [meta(root, *META_AUTHOR) or ""]
+    values += [
+        meta(root, f"twitter:data{n}") or ""
+        for n in range(1, 5)
+        if WRITTEN_BY.match((meta(root, f"twitter:label{n}") or "").strip())
+    ]
+    for value in values:
+        if value and not value.startswith("http"):
+            yield value.title() if value.islower() and " " in value.strip() else value
 
 
 def _declared_names(root: HtmlElement, metadata: Metadata) -> list[str]:
@@ -58,15 +89,47 @@ def _declared_names(root: HtmlElement, metadata: Metadata) -> list[str]:
 
 
 def article_authors(
-    markup: tuple[str, ...], byline: str | None, signature: str | None
+    markup: tuple[str, ...], byline: str | None, signature: str | None, text: str = ""
 ) -> tuple[str, ...]:
-    """The page's authors; else the byline atop the body; else the credit line at its end."""
+    """The page's authors; else the byline atop the body; else the credit line at its end. A
+    guest's byline opening the body ("By Bianca Knauf.", "This is a guest post by Annelies")
+    names the author when the markup names someone else (the site's owner)."""
+    guest = opening_authors(text)
+    if guest and not {norm(n) for n in guest} & {norm(n) for n in markup}:
+        return guest
     if markup:
         return markup
     if byline:
         return split_authors([byline])
     if signature:
         return (CREDIT_NOTE.sub("", signature).strip(),)
+    return ()
+
+
+OPENING_BY = re.compile(r"^(?:by|par|por|von)\s+(?P<names>[^.!?]{3,80}?)(?:\.\s|[.!?]?$)", re.I)
+GUEST = re.compile(
+    r"\bguest[- ](?:post|article|author|writer|contributor|blogger)\b(?:[^.,]{0,20}?\bby)?"
+    r"\s*:?\s+(?P<names>[^.,;:()]{2,60})",
+    re.IGNORECASE,
+)
+
+
+def opening_authors(text: str, lines: int = 2) -> tuple[str, ...]:
+    """The author a body names in its first lines: "By Lizzie Streit, MS, RDN" (a person), or
+    a guest ("This is a guest post by Annelies, a travel blogger")."""
+    for line in text.splitlines()[:lines]:
+        if len(line) > 200:
+            continue
+        by = OPENING_BY.match(line)
+        if by:
+            names = split_authors([f"By {by['names']}"])
+            if names and all(is_person(n) for n in names):
+                return names
+        guest = GUEST.search(line)
+        if guest:
+            names = split_authors([guest["names"]])
+            if len(names) == 1:
+                return names
     return ()
 
 
@@ -81,124 +144,11 @@ def _ld_authors(objs: Iterable[dict[str, Any]]) -> list[str]:
     return out
 
 
-def split_authors(raw: Iterable[str]) -> tuple[str, ...]:
-    """The names in some byline strings, in order, each once."""
-    names: list[str] = []
-    for value in raw:
-        for name in names_in(value):
-            if norm(name) not in {norm(n) for n in names}:
-                names.append(name)
-    return tuple(names)
-
-
 def read_authors(
-    root: HtmlElement, structured: list[str], meta_author: str | None
+    root: HtmlElement, structured: list[str], meta_author: str | None, title: str | None = None
 ) -> tuple[str, ...]:
-    """Authors: JSON-LD names, else <meta name=author>, else byline elements, else a byline
-    glued to the first paragraph or written near the headline."""
+    """Authors from JSON-LD names, else from a meta author, else from the visible bylines."""
     found = split_authors(structured)
     if not found and meta_author and not meta_author.startswith("http"):
         found = split_authors([meta_author])
-    sections = page_comment_sections(root) if not found else []
-    for selector in BYLINE_SELECTORS if not found else ():
-        elements = [el for el in select(root, selector) if not in_comments(el, sections)]
-        found = _names_of(el for el in elements if not _elsewhere(el))
-        if found:
-            break
-    glued = [" ".join(el.text_content().split()) for el in glued_bylines(root)]
-    return found or byline_authors([*glued, *headline_lines(root)])
-
-
-def _elsewhere(el: HtmlElement) -> bool:
-    """Is the element inside a block of other articles (related posts, a sidebar, a footer)?"""
-    for block in el.iterancestors():
-        if block.tag in ("body", "html"):  # <body class="right-sidebar"> says it of the page
-            break
-        if block.tag in ELSEWHERE_TAGS:
-            return True
-        raw = f"{block.get('class', '')} {block.get('id', '')}".lower()
-        if ELSEWHERE_TOKENS.intersection(_TOKEN_SPLIT.split(raw)):
-            return True
-    return False
-
-
-def _names_of(elements: Iterable[HtmlElement]) -> tuple[str, ...]:
-    """The names in the first byline element that has any, and in the elements beside it that
-    are only a name (co-authors' links share a block; a role or a bio beside a name is no
-    co-author, and bylines further on belong to other articles)."""
-    names: list[str] = []
-    first: HtmlElement | None = None
-    for el in elements:
-        if first is None:
-            names = byline_names(el)
-            first = el if names else None
-            continue
-        if not _beside(first, el):
-            break
-        text = " ".join(el.text_content().split())
-        found = names_in(text)
-        if len(found) == 1 and is_name(text) and norm(found[0]) not in {norm(n) for n in names}:
-            names.append(found[0])
-    return tuple(names)
-
-
-def _beside(first: HtmlElement, el: HtmlElement, levels: int = 3) -> bool:
-    """Do the two elements share an ancestor within `levels` levels of the first?"""
-    near = {first, *list(first.iterancestors())[:levels]}
-    return any(a in near for a in [el, *list(el.iterancestors())[:levels]])
-
-
-def byline_names(el: HtmlElement) -> list[str]:
-    """The names a byline element holds: its links' texts when they are names (authors link to
-    their pages), else the first of its lines that names someone ("By" on a line of its own
-    introduces the next; roles and bios on later lines are left)."""
-    linked = [" ".join(a.text_content().split()) for a in el.iter("a")]
-    linked = [name for text in linked for name in ([text] if is_name(text) else [])]
-    if linked:
-        return list(split_authors(linked))
-    for line in element_text(el).splitlines()[:6]:
-        if BARE_INTRO.match(line):
-            continue
-        found = names_in(line)
-        if found:
-            return found
-    return []
-
-
-def headline_lines(root: HtmlElement) -> list[str]:
-    """Short lines of text around the headline (kicker, byline, dateline), headline excluded."""
-    titled = (a.getparent() for a in root.xpath("//@class") if "post-title" in a)
-    head = first_in_order(root, [*root.iter("h1"), *having(root, "itemprop", "headline"), *titled])
-    if head is None:
-        return []
-    parent = head.getparent()
-    scope = parent.getparent() if parent is not None and len(element_text(parent)) < 300 else parent
-    if scope is None:
-        return []
-    skip = element_text(head)
-    lines = element_text(scope).splitlines()
-    return [line for line in lines if line != skip and len(line) <= 150][:12]
-
-
-def byline_authors(lines: Iterable[str]) -> tuple[str, ...]:
-    """Authors from a byline line near the headline: "Par A", "بقلم: A - date", "A | B", or a
-    line after a bare "By"."""
-    after_intro = False
-    lines = list(lines)
-    for index, line in enumerate(lines):
-        if BARE_INTRO.match(line):
-            after_intro = True
-            continue
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        if is_person(line) and (is_role(following) or is_date_line(following)):
-            return (line,)  # a name of its own above its dateline or role: a byline block
-        match = BYLINE_PREFIX.match(line)
-        if match:
-            names = re.split(r"\s[-–—|·•]\s|\s*[\d٠-٩]", match["names"])[0]
-            return split_authors([names])
-        if BYLINE.match(line) or after_intro:
-            found = split_authors([line])
-            if found or not after_intro:
-                return found
-        after_intro = False
-    return ()
+    return found or visible_authors(root, title)

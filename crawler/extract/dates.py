@@ -12,6 +12,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,17 +23,23 @@ from lxml.html import HtmlElement
 
 from archive.timeutil import more_precise
 from crawler.extract.aggregator import SourceCopy
-from crawler.extract.authors import headline_lines
 from crawler.extract.datetext import (
     LOCAL_TZ,
     MOROCCAN,
+    PUBLISHED,
+    PUBLISHED_LABEL,
+    UNLABELLED,
+    UPDATED,
+    UPDATED_LABEL,
     Reading,
     has_time,
     is_date_line,
+    labelled_dates,
     normalize_iso,
     parse_date_text,
 )
-from crawler.extract.dom import element_text, having, select
+from crawler.extract.dom import SKIP_TAGS, element_text, having, select
+from crawler.extract.headline import headline_context
 from crawler.extract.metadata import Metadata, ld_text, meta
 from crawler.extract.phrases import norm
 from crawler.extract.sections import in_comments, page_comment_sections
@@ -54,25 +61,49 @@ def markup_date(
     reading: Reading = MOROCCAN,
 ) -> str | None:
     """The most precise of the dates the markup gives (JSON-LD, meta, <time>...)."""
-    found = [normalize_iso(ld_text(o.get("datePublished")), reading) or "" for o in articles]
-    found.append(normalize_iso(meta(root, *DATE_META), reading) or "")
-    marked = having(root, "itemprop", "datePublished")
-    abbrs = [a for a in root.iter("abbr") if "published" in a.get("class", "")]
-    if abbrs:  # both kinds, in the page's order
-        marked = root.xpath('//*[@itemprop="datePublished"]|//abbr[contains(@class,"published")]')
-    times = [*marked, *root.iter("time")]
-    sections = page_comment_sections(root) if times else []
-    for el in [t for t in times if not in_comments(t, sections)][:1]:
-        value = el.get("content") or el.get("datetime") or el.get("title") or el.text_content()
-        found.append(normalize_iso(value, reading) or "")
-    found += [normalize_iso(ld_text(o.get("dateCreated")), reading) or "" for o in articles]
-    values = [v for v in found if v]
+    values = [v for v in _markup_values(root, articles, reading) if v]
     if not values:
         return None
     best = values[0]
     for value in values[1:]:
         best = more_precise(best, value)
     return best
+
+
+def _markup_values(
+    root: HtmlElement, articles: Iterable[dict[str, Any]], reading: Reading
+) -> list[str]:
+    """JSON-LD datePublished, the date meta tags, the first element marked datePublished (else
+    the first <time>), JSON-LD dateCreated: in that order, "" where there is none."""
+    articles = list(articles)
+    found = [normalize_iso(ld_text(o.get("datePublished")), reading) or "" for o in articles]
+    found.append(normalize_iso(meta(root, *DATE_META), reading) or "")
+    found.append(_marked_value(root, reading, times=True) or "")
+    found += [normalize_iso(ld_text(o.get("dateCreated")), reading) or "" for o in articles]
+    return found
+
+
+def _marked_value(root: HtmlElement, reading: Reading, times: bool) -> str | None:
+    """The first element marked as the publication date (itemprop, abbr.published), else (when
+    `times`) the first <time>; comments left out."""
+    marked = having(root, "itemprop", "datePublished")
+    abbrs = [a for a in root.iter("abbr") if "published" in a.get("class", "")]
+    if abbrs:  # both kinds, in the page's order
+        marked = root.xpath('//*[@itemprop="datePublished"]|//abbr[contains(@class,"published")]')
+    candidates = [*marked, *root.iter("time")] if times else list(marked)
+    sections = page_comment_sections(root) if candidates else []
+    for el in [t for t in candidates if not in_comments(t, sections)][:1]:
+        value = el.get("content") or el.get("datetime") or el.get("title") or el.text_content()
+        return normalize_iso(value, reading)
+    return None
+
+
+def _only_a_bare_time(root: HtmlElement, articles: Iterable[dict[str, Any]]) -> bool:
+    """Is the markup's date only that of the page's first <time> (no JSON-LD, meta tag or
+    element marked as the publication date)?"""
+    if any(o.get("datePublished") or o.get("dateCreated") for o in articles):
+        return False
+    return not meta(root, *DATE_META) and _marked_value(root, MOROCCAN, times=False) is None
 
 
 def hint_date(
@@ -91,35 +122,76 @@ def hint_date(
 def text_date(
     root: HtmlElement, title: str | None = None, reading: Reading = MOROCCAN
 ) -> str | None:
-    """A date written near the headline, or in an element whose class or id says it is one."""
-    for line in headline_lines(root):
-        value = parse_date_text(line, reading)
-        if value:
-            return value
-    xpath = (
-        '//*[contains(@class,"date") or contains(@class,"time") or contains(@class,"publish")'
-        ' or contains(@id,"date") or contains(@class,"meta")]'
-    )
+    """A date written near the headline, or in an element whose class or id says it is one.
+    Near the headline before elsewhere, under it before above it; a date labelled as the
+    publication's before an unlabelled one, and one labelled as an update or a review last
+    ("Last updated 12 Jan 2026" yields to "3 Sept 2024 | Originally published")."""
+    best = _best(_text_dates(root, title, reading))
+    return best.value if best else _dateline(root, title, reading)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A date written on the page, its rank (lower: more likely the publication's) and line."""
+
+    rank: int
+    value: str
+    line: str
+
+
+def _text_dates(root: HtmlElement, title: str | None, reading: Reading) -> list[Written]:
+    """The dates near the headline and in dated elements, ranked."""
+    before, after = headline_context(root, title)
+    found = [
+        Written(_near_rank(kind, line, under), value, line)
+        for under, lines in ((True, after), (False, before))
+        for line in lines
+        for kind, value in labelled_dates(line, reading)
+    ]
     sections = page_comment_sections(root)
-    for el in root.xpath(xpath)[:40]:
-        if in_comments(el, sections):
-            continue
+    for el in root.xpath(DATED_XPATH)[:40]:
         text = element_text(el)
-        if 0 < len(text) <= 120:
-            value = parse_date_text(text, reading)
-            if value:
-                return value
-    return _dateline(root, title, sections, reading)
+        if 0 < len(text) <= 120 and not in_comments(el, sections):
+            found += [
+                Written(RANK_ELSEWHERE[kind], value, text)
+                for kind, value in labelled_dates(text, reading)[:1]
+            ]
+    return found
 
 
-def _dateline(
-    root: HtmlElement, title: str | None, sections: list[HtmlElement], reading: Reading
-) -> str | None:
+def _near_rank(kind: str, line: str, under: bool) -> int:
+    """A dateline's date before a date in a sentence ("This post was originally published on
+    August 27, 2015."); under the headline before above it."""
+    if kind == UPDATED:
+        return UPDATED_NEAR
+    if not is_date_line(DATE_LABELS.sub(" ", line)):
+        return IN_A_SENTENCE
+    return 0 if kind == PUBLISHED else 1 if under else 2
+
+
+def _best(found: list[Written]) -> Written | None:
+    return min(found, key=lambda w: w.rank) if found else None
+
+
+DATED_XPATH = (
+    '//*[contains(@class,"date") or contains(@class,"time") or contains(@class,"publish")'
+    ' or contains(@id,"date") or contains(@class,"meta")]'
+)
+# Ranks (lower: more likely the publication's): near the headline (_near_rank) 0-2, then a
+# dated element labelled as the publication's, a date in a sentence near the headline, an
+# update's near the headline, and the other dated elements
+RANK_ELSEWHERE = {PUBLISHED: 3, UNLABELLED: 6, UPDATED: 7}
+IN_A_SENTENCE, UPDATED_NEAR = 4, 5
+DATE_LABELS = re.compile(f"{PUBLISHED_LABEL.pattern}|{UPDATED_LABEL.pattern}", re.IGNORECASE)
+
+
+def _dateline(root: HtmlElement, title: str | None, reading: Reading) -> str | None:
     """A short block that is only a date, among the blocks right after the one holding the
     headline (a page whose headline is no <h1> and whose dateline has no class to say so)."""
     key = norm(title or "")
     if not key:
         return None
+    sections = page_comment_sections(root)
     blocks = [el for el in root.iter("div", "p", "span", "small", "time", "li", "td", "h2", "h3")]
     start = next((i for i, el in enumerate(blocks) if norm(el.text_content()) == key), None)
     for el in blocks[start + 1 : start + 12] if start is not None else ():
@@ -137,9 +209,12 @@ def published_date(
     source: SourceCopy | None,
     reading: Reading = MOROCCAN,
 ) -> str | None:
-    """The outlet's date selector; an aggregator's original date; markup; a dated element;
-    htmldate (markup and URL only). A time the outlet's selector read from text yields to the
-    markup's machine-written time of the same day ("3:48 Uhr" beside 15:48:15Z)."""
+    """The outlet's date selector; an aggregator's original date; markup; a date written near
+    the headline or in a dated element; a date labelled as the publication's anywhere; htmldate
+    (markup and URL only). A time the outlet's selector read from text yields to the markup's
+    machine-written time of the same day ("3:48 Uhr" beside 15:48:15Z); the page's first
+    <time>, when no other markup gives a date, yields to a different day written beside the
+    headline."""
     hinted, from_text = hint_date(root, hints, reading)
     structured = markup_date(root, hints, articles, reading)
     if hinted:
@@ -148,9 +223,18 @@ def published_date(
         return more_precise(hinted, structured)
     if source and source.published:
         return source.published
-    if structured:
+    if structured and not _only_a_bare_time(root, articles):
         return structured
-    found = text_date(root, title, reading)
+    best = _best(_text_dates(root, title, reading))
+    if structured:
+        if best and _beside_headline(best) and not _same_day(best.value, structured):
+            return best.value  # that <time> is another article's (a card after the body)
+        return structured
+    found = (
+        (best.value if best else None)
+        or _dateline(root, title, reading)
+        or published_anywhere(root, reading)
+    )
     if found:
         return found
     try:
@@ -161,11 +245,20 @@ def published_date(
     return normalize_iso(value, reading) if value else None
 
 
-def same_day_with_time(written: str, machine: str) -> bool:
-    """Does the machine-written value give a time on the day the written one names?"""
+def _beside_headline(written: Written) -> bool:
+    """Is this a dateline of its own beside the headline (no update's, no sentence's date)?"""
+    return written.rank <= 2
+
+
+def _same_day(written: str, machine: str) -> bool:
     mine, theirs = datetime.fromisoformat(written), datetime.fromisoformat(machine)
     local = theirs.astimezone(mine.tzinfo) if mine.tzinfo else theirs
-    return has_time(machine) and mine.date() in (local.date(), theirs.date())
+    return mine.date() in (local.date(), theirs.date())
+
+
+def same_day_with_time(written: str, machine: str) -> bool:
+    """Does the machine-written value give a time on the day the written one names?"""
+    return has_time(machine) and _same_day(written, machine)
 
 
 # Zones of the countries whose domains the press is read on (one zone per country: a
@@ -219,3 +312,29 @@ def _country_zone(url: str, outlet: Outlet | None) -> tzinfo | None:
     host = urlsplit(url).netloc.lower().split(":")[0]
     name = COUNTRY_ZONES.get(host.rsplit(".", 1)[-1])
     return ZoneInfo(name) if name else None
+
+
+_LOWER = "translate(., 'ABCDEFGHIJKLMNOPRSTUVWXYZ', 'abcdefghijklmnoprstuvwxyz')"
+ANYWHERE_XPATH = (
+    f"//body//text()[contains({_LOWER}, 'publi') or contains({_LOWER}, 'post') or "
+    "contains(., 'ffentlicht') or contains(., 'rschienen') or contains(., 'نشر')]"
+)
+
+
+def published_anywhere(root: HtmlElement, reading: Reading = MOROCCAN) -> str | None:
+    """The first date the page labels as its publication's, wherever it is written ("(Re)
+    Published: May 25, 2025" after the body; "17/08/2025" over a "Date Posted" caption), in a
+    short block (the label's element or up to three blocks around it); comments left out."""
+    sections = page_comment_sections(root)
+    for text in root.xpath(ANYWHERE_XPATH):
+        parent = text.getparent()
+        if parent is None or parent.tag in SKIP_TAGS or not PUBLISHED_LABEL.search(text):
+            continue
+        for block in [parent, *list(parent.iterancestors())[:3]]:
+            words = " ".join(element_text(block).split())
+            if len(words) > 120:
+                break
+            dated = [v for kind, v in labelled_dates(words, reading) if kind == PUBLISHED]
+            if dated and not in_comments(block, sections):
+                return dated[0]
+    return None

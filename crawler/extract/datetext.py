@@ -106,6 +106,17 @@ _NAMED_EN = re.compile(
 )
 
 
+# Where a written date begins: "December 6, 2017", "6 December", "on November 14, 2019"
+DATE_START = re.compile(
+    r"(?:\s+(?:on|le|el|am|at|à|the))?\s+(?:(?:"
+    + _MONTH_ALT
+    + r")\.?\s+\d|\d{1,2}\s+(?:"
+    + _MONTH_ALT
+    + r")\b|\d{1,4}[/.-]\d)",
+    re.IGNORECASE,
+)
+
+
 def month_number(name: str) -> int | None:
     """The month a French, Spanish, English or Arabic (Moroccan, Levantine...) name stands for."""
     return _MONTH_BY_NAME.get(name.strip().rstrip(".").lower())
@@ -203,3 +214,39 @@ def is_date_line(line: str) -> bool:
     rest = _NUMERIC.sub("", stripped.translate(_DIGITS))
     rest = _NAMED_EN.sub("", _NAMED.sub("", _ISO_DAY.sub("", rest)))
     return len(re.findall(r"\w+", rest)) <= 6
+
+
+# What a date beside these words is: when the article came out, or when it was changed since
+PUBLISHED_LABEL = re.compile(
+    r"(?<!\w)(?:(?:originally |first )?published|posted|date posted|post(?:ing)? (?:date|time)|"
+    r"publié(?:e)?|publicado|"
+    r"publicada|pubblicato|veröffentlicht|erschienen|نشر|نُشر|تاريخ النشر)(?!\w)",
+    re.IGNORECASE,
+)
+UPDATED_LABEL = re.compile(
+    r"(?<!\w)(?:(?:last )?updated|(?:last )?modified|last edit(?:ed)?|"
+    r"(?:peer |medically |fact[- ])?(?:reviewed|checked)|next review(?: due)?|"
+    r"mis à jour|actualizado|actualizada|aktualisiert|آخر تحديث|تحديث)(?!\w)",
+    re.IGNORECASE,
+)
+PUBLISHED, UNLABELLED, UPDATED = "published", "", "updated"
+
+
+def labelled_dates(text: str, reading: Reading = MOROCCAN) -> list[tuple[str, str]]:
+    """The dates written in `text`, each with what its label says it is (PUBLISHED, UPDATED or
+    UNLABELLED): "Posted 2024-01-12 - Updated 2024-01-13" gives both; a label may also follow
+    its date ("3 Sept 2024 | Originally published")."""
+    marks = sorted(
+        [(m.start(), m.end(), PUBLISHED) for m in PUBLISHED_LABEL.finditer(text)]
+        + [(m.start(), m.end(), UPDATED) for m in UPDATED_LABEL.finditer(text)]
+    )
+    cuts = [(0, 0, UNLABELLED), *marks]
+    found: list[tuple[str, str]] = []
+    for index, (_, end, kind) in enumerate(cuts):
+        stop = cuts[index + 1][0] if index + 1 < len(cuts) else len(text)
+        value = parse_date_text(text[end:stop], reading)
+        if value:
+            found.append((kind, value))
+        elif kind and found and found[-1][0] == UNLABELLED and not text[end:stop].strip(" :"):
+            found[-1] = (kind, found[-1][1])  # a label after its date, at the end of a segment
+    return found

@@ -10,8 +10,9 @@ person; a credential after a comma ("Angela Holliday-Bell, MD") stays with its n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from crawler.extract.datetext import month_number
+from crawler.extract.datetext import DATE_START, month_number
 from crawler.extract.phrases import norm
 
 WEEKDAYS = {
@@ -22,7 +23,7 @@ WEEKDAYS = {
 # Words that introduce names: "By", "Par", "Von:", "Written by", "Reviewed by", "Autor:", "بقلم"
 _INTRO_WORDS = (
     r"by|par|por|von|door|av|af|di|autor(?:es|a|as)?|autore|auteurs?|authors?|written|"
-    r"redactor|redacción|بقلم|كتبه|إعداد|تأليف"
+    r"redactor|redacción|текст|автор|авторы|بقلم|كتبه|إعداد|تأليف"
 )
 _LEAD = (
     r"(?:(?:written|posted|reviewed|edited|analysis|opinion|commentary|story|text|words|"
@@ -43,7 +44,7 @@ TAIL = re.compile(
 )
 # What follows a name and is not one: an affiliation, a role in brackets
 AFFILIATION = re.compile(r"\s*(?:@|\(|\[|,?\s+(?:of|de|at)\s+the\s).*$", re.IGNORECASE)
-SEPARATORS = re.compile(r"\s*[|;/،•·]\s*|\s+&\s+")
+SEPARATORS = re.compile(r"\s*[|;/،•·⋅]\s*|\s+[&+]\s+")
 CONJUNCTION = re.compile(r"\s+(?:and|und|og|et|y|e|و|i|with|avec|con|mit)\s+", re.IGNORECASE)
 PARTICLES = {
     "de", "da", "del", "della", "der", "den", "di", "do", "dos", "das", "du", "la", "le", "el",
@@ -73,12 +74,15 @@ NAME_MAX_WORDS = 6
 
 
 def names_in(text: str) -> list[str]:
-    """The people a byline string names, in order (none when it names nobody)."""
+    """The people a byline string names, in order (none when it names nobody). An e-mail
+    address beside a name is left out ("Jan Novak, jan@example.org"), and so is a tagline
+    after a dash ("Andrea Valeria - Remote Jobs")."""
     if re.search(r"https?:|www\.", text):
         return []
-    text = " ".join(text.split())
+    text = " ".join(EMAIL.sub(" ", text).split()).strip(" ,;")
     text = INTRO.sub("", INNER_BY.sub("", text) if INNER_BY.match(text) else text)
-    text = TAIL.sub("", text)
+    text = DATE_START.split(TAIL.sub("", text), maxsplit=1)[0]
+    text = _without_tagline(text)
     parts = _last_first(text) or [p for part in SEPARATORS.split(text) for p in _commas(part)]
     names: list[str] = []
     for part in parts:
@@ -89,6 +93,29 @@ def names_in(text: str) -> list[str]:
             if name and norm(name) not in {norm(n) for n in names}:
                 names.append(name)
     return names
+
+
+EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
+DASHED = re.compile(r"\s+[-–—]\s+")
+
+
+def _without_tagline(text: str) -> str:
+    """ "Name - Tagline" is the name, when the part before the dash is a person's name written
+    in a script with capitals (a dash between two co-authors is rarer than one before an
+    agency or a tagline; "أخبارنا المغربية - الرباط" is the desk and its city, kept whole)."""
+    head, *rest = DASHED.split(text)
+    cased = any(c.isupper() for c in head)
+    return head if rest and cased and is_person(head) else text
+
+
+def split_authors(raw: Iterable[str]) -> tuple[str, ...]:
+    """The names in some byline strings, in order, each once."""
+    names: list[str] = []
+    for value in raw:
+        for name in names_in(value):
+            if norm(name) not in {norm(n) for n in names}:
+                names.append(name)
+    return tuple(names)
 
 
 def is_role(text: str) -> bool:
@@ -105,14 +132,25 @@ def _last_first(text: str) -> list[str]:
     return [f"{match[2]} {match[1]}"] if match and match[1][0].isupper() else []
 
 
-CREDENTIAL = re.compile(r"^(?:MD|DO|PhD|Ph\.D\.?|RN|RD|MPH|MS|MSc|MBA|Jr\.?|Sr\.?|[A-Z]{2,4})$")
+_CREDENTIAL = (
+    r"(?:MD|DO|PhD|Ph\.D\.?|RN|RD|MPH|MS|MSc|MBA|Jr\.?|Sr\.?|[A-Z]{2,4}|(?:[A-Z]\.){2,4})\*?"
+)
+CREDENTIAL = re.compile(rf"^{_CREDENTIAL}$")
+HONORIFIC = re.compile(r"^(?:Dr|Prof|Mr|Mrs|Ms|Mx)\.?\s+")
+# "PhD and Jessica Pan": a credential, then the next co-author
+CREDENTIAL_THEN = re.compile(rf"^({_CREDENTIAL})\s+(?:and|und|et|y|&)\s+(.+)$")
 
 
 def _commas(part: str) -> list[str]:
-    """Names separated by commas; a credential after a comma stays with its name."""
+    """Names separated by commas; a credential after a comma stays with its name ("Dr. Ang
+    Xiao, PhD and Jessica Pan, MPH": two people)."""
     out: list[str] = []
     for piece in (p.strip() for p in part.split(",")):
-        if out and CREDENTIAL.match(piece):
+        then = CREDENTIAL_THEN.match(piece)
+        if out and then:
+            out[-1] = f"{out[-1]}, {then[1]}"
+            out.append(then[2])
+        elif out and CREDENTIAL.match(piece):
             out[-1] = f"{out[-1]}, {piece}"
         elif piece:
             out.append(piece)
@@ -130,8 +168,8 @@ def _co_authors(part: str) -> list[str]:
 def clean_name(raw: str) -> str | None:
     """`raw` as a person's name (introduction, role, affiliation and date taken off), or None
     when it is no name."""
-    name = AFFILIATION.sub("", TAIL.sub("", INTRO.sub("", raw.strip(" .-–—:·•"))))
-    words = _until_role(name.strip(" .-–—:·•,").split())
+    name = AFFILIATION.sub("", TAIL.sub("", INTRO.sub("", raw.strip(" .-–—:·•*"))))
+    words = _until_role(name.strip(" .-–—:·•,*").split())
     name = " ".join(words)
     return name if is_name(name) else None
 
@@ -155,7 +193,11 @@ def _cased(word: str) -> bool:
 
 def is_person(name: str) -> bool:
     """A name as people write theirs: 2-4 capitalised words ("Rishabh Dev"), not an outlet's
-    ("STERN.de", "n-tv NACHRICHTEN", "MCJ", one word)."""
+    ("STERN.de", "n-tv NACHRICHTEN", "MCJ", one word); an honorific before it and credentials
+    after it aside ("Dr. Ang Xiao, PhD")."""
+    head, *tails = name.split(",")
+    if all(CREDENTIAL.match(t.strip()) for t in tails):
+        name = HONORIFIC.sub("", head)
     words = name.split()
     return (
         2 <= len(words) <= 4
@@ -171,7 +213,7 @@ def is_name(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= NAME_MAX_WORDS or len(name) > 80 or len(name) < 2:
         return False
-    if re.search(r"https?:|www\.|@|\d|[<>{}=#_]", name):
+    if re.search(r"https?:|www\.|@|\d|[<>{}=#_:+*]", name):
         return False
     keys = [k for w in words for k in re.split(r"[/-]", w.lower().strip(".,:;()!?")) if k]
     if any(key in UI_WORDS or key in ROLE_WORDS for key in keys):
