@@ -81,12 +81,28 @@ AWAY += "[not(starts-with(normalize-space(@href), 'javascript'))]"
 
 
 def headline_links(root: HtmlElement) -> list[str]:
-    """Texts of the links that are headlines (in or around h2-h4): the cards of a listing page."""
+    """Texts of the links that are headlines (in or around h2-h4): the cards of a listing page
+    (a site menu's cards are none: a mega-menu of courses or sections is on every page)."""
     links = root.xpath(
         f"//h2//a{AWAY}|//h3//a{AWAY}|//h4//a{AWAY}|//a{AWAY}[.//h2 or .//h3 or .//h4]"
     )
-    texts = [" ".join(a.text_content().split()) for a in links]
+    texts = [" ".join(a.text_content().split()) for a in links if not in_menu(a)]
     return [t for t in texts if len(t) >= 15]
+
+
+MENU_TOKENS = {"menu", "megamenu", "submenu", "dropdown", "navbar", "navigation"}
+_TOKENS = re.compile(r"[\s_-]+")
+
+
+def in_menu(el: HtmlElement) -> bool:
+    """Is the element in the site's navigation (<nav>, or a block classed as a menu)?"""
+    for block in el.iterancestors():
+        if block.tag == "nav":
+            return True
+        raw = f"{block.get('class', '')} {block.get('id', '')}".lower()
+        if raw.strip() and MENU_TOKENS.intersection(_TOKENS.split(raw)):
+            return True
+    return False
 
 
 def _leads_away(link: HtmlElement) -> bool:
@@ -123,6 +139,7 @@ def card_texts(root: HtmlElement, max_chars: int = 800) -> set[str]:
     heads = root.xpath(
         f"//h2[.//a{AWAY}]|//h3[.//a{AWAY}]|//h4[.//a{AWAY}]|//a{AWAY}[.//h2 or .//h3 or .//h4]"
     )
+    heads = [head for head in heads if not in_menu(head)]
     if len(heads) < 4:
         return set()
     marked = set(heads)
