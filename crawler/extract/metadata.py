@@ -221,12 +221,45 @@ def _title_candidates(
     h1s = [h for h in h1s if not _is_label(h, told)]
     yield from (element_text(el) for el in select(root, hints.title)[:1])
     yield from (ld_text(obj.get("headline")) or "" for obj in ld)
-    yield from h1s[:1] if len(set(h1s)) == 1 else []
-    yield meta(root, "og:title", "twitter:title") or ""
+    yield from h1s[:1] if len(set(h1s)) == 1 else _named_h1(h1s, told)
+    yield _without_brand(meta(root, "og:title", "twitter:title") or "", sites)
     yield from (element_text(el) for el in select(root, '[itemprop="headline"]')[:1])
     yield from h1s[:1]
     yield from (element_text(el) for el in select(root, ".post-title, .entry-title")[:1])
-    yield from [t.text_content() for t in root.iter("title")][:1]
+    yield from [_without_brand(t.text_content(), sites) for t in root.iter("title")][:1]
+
+
+BRAND_TAIL = re.compile(r"^(?P<head>.+?)\s+[|–—-]\s+(?P<tail>[^|–—-]{2,40})$")
+BRAND_WORDS = 4
+
+
+def _without_brand(title: str, sites: set[str]) -> str:
+    """A page title without a trailing " – West Elm Features" / " | Koia" that names no site we
+    know: a tail of at most BRAND_WORDS capitalised words after a headline of 3+ words is the
+    site's brand (a headline goes on in lower case: "review – shoots for the moon")."""
+    title = clean_title(title, sites) or ""
+    match = BRAND_TAIL.match(" ".join(title.split()))
+    if not match or len(match["head"].split()) < 3:
+        return title
+    words = match["tail"].split()
+    if len(words) <= BRAND_WORDS and all(w[0].isupper() or not w[0].isalpha() for w in words):
+        return match["head"]
+    return title
+
+
+SAME_HEADLINE = 0.8  # share of words in common: the same headline, a word more or less
+
+
+def _named_h1(h1s: list[str], told: list[str]) -> list[str]:
+    """Of several <h1> (section headings set as h1 too), the one the page's title metadata
+    names, give or take a word ("10 Best Mailchimp Alternatives for 2026" beside og:title
+    "10 Best Mailchimp Alternatives 2026")."""
+    for h1 in h1s:
+        mine = set(norm(h1).split())
+        for other in (set(norm(t).split()) for t in told):
+            if mine and other and len(mine & other) >= SAME_HEADLINE * len(mine | other):
+                return [h1]
+    return []
 
 
 def _words(text: str) -> set[str]:
