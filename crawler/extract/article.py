@@ -153,7 +153,7 @@ def text_pass(work: Work) -> str | None:
 
 
 def refusal_pass(work: Work) -> str | None:
-    reason = refusal(work.kind, work.meta, work.body.text)
+    reason = refusal(work.kind, work.meta, work.body.text, work.published)
     return reason or (None if work.meta.title else "no-title")
 
 

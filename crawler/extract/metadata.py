@@ -58,6 +58,7 @@ class Metadata:
     is_article: bool = False  # article markup: og:type article, JSON-LD Article, articleBody...
     is_listing: bool = False  # listing markup: JSON-LD CollectionPage / WebSite only
     ld_articles: tuple[dict[str, Any], ...] = ()  # the JSON-LD objects of an article type
+    page_types: frozenset[str] = frozenset()  # every JSON-LD @type on the page, lower-cased
 
 
 def json_ld(root: HtmlElement) -> list[dict[str, Any]]:
@@ -369,4 +370,5 @@ def read_metadata(
         is_article=is_article,
         is_listing=listing,
         ld_articles=tuple(articles),
+        page_types=frozenset(t for obj in ld for t in _types(obj)),
     )

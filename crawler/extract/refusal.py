@@ -13,6 +13,7 @@ from lxml.html import HtmlElement
 from crawler.extract.aggregator import SOURCE_LINE, source_lines
 from crawler.extract.dom import element_text
 from crawler.extract.metadata import Metadata
+from crawler.extract.pagetype import Declared, declared_type
 from crawler.extract.phrases import norm
 from crawler.outlets import ExtractionHints
 
@@ -262,6 +263,8 @@ class PageKind:
 
     heads: tuple[str, ...] = ()
     listing: Listing | None = None
+    declared: Declared | None = None
+    single: bool = False  # the markup says one article
 
 
 def page_kind(root: HtmlElement, url: str, meta: Metadata) -> tuple[str | None, PageKind]:
@@ -278,16 +281,21 @@ def page_kind(root: HtmlElement, url: str, meta: Metadata) -> tuple[str | None, 
     if by_class == "listing-page" and not meta.is_article:  # a theme's 404 may say "archive"
         return ("error-page" if is_error_page(heads, meta, "") else by_class), PageKind()
     signs = None if single or meta.is_listing else listing_signs(root, url)
-    return None, PageKind(heads, signs)
+    return None, PageKind(heads, signs, declared_type(root, url, meta), single)
 
 
-def refusal(kind: PageKind, meta: Metadata, text: str | None) -> str | None:
-    """Why this page is not an article, given its body, or None when it is one."""
+def refusal(
+    kind: PageKind, meta: Metadata, text: str | None, published: str | None = None
+) -> str | None:
+    """Why this page is not an article, given its body and its date, or None when it is one."""
     body = text or ""
     if is_error_page(kind.heads, meta, body):
         return "error-page"
     if not body:
         return "no-body"
+    declared = kind.declared.refusal(kind.single, bool(published)) if kind.declared else None
+    if declared:
+        return declared
     if meta.is_listing or (kind.listing and looks_like_listing(kind.listing, body)):
         return "listing-page"
     if len(body) < MIN_TEXT_CHARS:
