@@ -149,7 +149,9 @@ def same_day(true: str, pred: str | None) -> bool:
 
 
 NAME_SEPARATORS = re.compile(r"\s*[,;&]\s*|\s+(?:and|with)\s+", re.IGNORECASE)
-CREDENTIAL = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D\.?|[A-Z][a-z]?(?:\.[A-Z][a-z]?)+\.?|Jr\.?|Sr\.?)\W*$")
+CREDENTIAL = re.compile(
+    r"^(?:[A-Z]{2,5}|Ph\.?D\.?|[A-Z][a-z]?(?:\.[A-Z][a-z]?)+\.?|Jr\.?|Sr\.?)\W*$"
+)
 HONORIFIC = re.compile(r"^(?:dr|prof|mr|mrs|ms|mx)\.?\s+", re.IGNORECASE)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import weakref
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 
 from cssselect import SelectorError
@@ -92,23 +92,24 @@ def remove(el: HtmlElement, keep_tail: bool = True) -> None:
         parent.remove(el)
 
 
-def element_text(el: HtmlElement) -> str:
-    """The element's text with a line break at every block boundary (paragraphs, <br>, items)."""
+def element_text(el: HtmlElement, skip: Collection[str] = SKIP_TAGS) -> str:
+    """The element's text with a line break at every block boundary (paragraphs, <br>, items);
+    elements of the `skip` tags left out."""
     parts: list[str] = []
-    _walk(el, parts)
+    _walk(el, parts, skip)
     lines = (_WS.sub(" ", line).strip() for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
-def _walk(node: HtmlElement, parts: list[str]) -> None:
-    if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
+def _walk(node: HtmlElement, parts: list[str], skip: Collection[str]) -> None:
+    if not isinstance(node.tag, str) or node.tag in skip:
         return
     block = node.tag in BLOCK_TAGS
     if block:
         parts.append("\n")
     parts.append((node.text or "").replace("\n", " "))
     for child in node:
-        _walk(child, parts)
+        _walk(child, parts, skip)
         parts.append((child.tail or "").replace("\n", " "))
     if block:
         parts.append("\n")

@@ -21,6 +21,8 @@ LINES_MAX = 12
 LINES_PAST_BLOCK = 6  # lines read past the headline's block, before the body
 PROSE_WORDS = 8  # a line of this many words ending like a sentence is body text
 HEADINGS = ("h1", "h2", "h3")
+# Figures are not read: a caption or a photo credit is no byline, and reads like body text
+NOT_READ = SKIP_TAGS | {"figure", "figcaption"}
 BLOCK_MAX = 2_000  # characters of a block read whole when looking past the headline's block
 
 
@@ -52,7 +54,7 @@ def headline_context(root: HtmlElement, title: str | None = None) -> tuple[list[
     grand = parent.getparent()
     scope = grand if grand is not None and len(element_text(parent)) < 300 else parent
     skip = element_text(head)
-    lines = element_text(scope).splitlines()
+    lines = element_text(scope, NOT_READ).splitlines()
     first = skip.split("\n", 1)[0]
     cut = lines.index(first) if first in lines else len(lines)
     before = [line for line in lines[:cut] if len(line) <= LINE_MAX]
@@ -65,14 +67,14 @@ def headline_context(root: HtmlElement, title: str | None = None) -> tuple[list[
 
 
 def _following(lines: list[str], skip: str) -> tuple[list[str], bool]:
-    """The lines after the headline's first line, up to the first long one (a standfirst right
-    under the headline is no body); and whether a long one (the body) was reached."""
+    """The lines after the headline's first line, up to the body's first line (a standfirst
+    right under the headline is no body); and whether the body was reached."""
     first = skip.split("\n", 1)[0]
     if first not in lines:
         return [], False
     following: list[str] = []
     for line in lines[lines.index(first) + 1 :]:
-        if len(line) > LINE_MAX and following:
+        if is_prose(line) and following:
             return following, True
         following.append(line)
         if len(following) >= LINES_MAX:
@@ -86,7 +88,7 @@ def _lines_after(block: HtmlElement, standfirst: bool) -> list[str]:
     rather than read whole."""
     following: list[str] = []
     for part in _blocks_after(block):
-        text = element_text(part) if isinstance(part, HtmlElement) else part
+        text = element_text(part, NOT_READ) if isinstance(part, HtmlElement) else part
         for line in text.splitlines():
             if len(following) >= LINES_PAST_BLOCK:
                 return following
@@ -114,7 +116,7 @@ def _blocks_after(head: HtmlElement) -> Iterator[HtmlElement | str]:
 
 def _small_blocks(el: HtmlElement) -> Iterator[HtmlElement | str]:
     """`el` when its text is short, else its own text and its children's blocks, in order."""
-    if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
+    if not isinstance(el.tag, str) or el.tag in NOT_READ:
         return
     if not len(el) or len(el.text_content()) <= BLOCK_MAX:
         yield el
