@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extract.datetext import is_date_line, parse_date_text
@@ -27,13 +28,24 @@ from crawler.extract.phrases import BYLINE, norm
 from crawler.extract.sections import in_comments, page_comment_sections
 
 AUTHOR_PAGES = ("author", "authors", "autor", "autores", "auteur", "auteurs")
+# Each selector with a word its page must hold in a class, itemprop or rel attribute (or, for
+# author-page links, in a link's address): one scan of those attributes tells which selectors
+# can match at all, so a page without bylines pays for one scan, not for every selector.
 BYLINE_SELECTORS = (
-    '[itemprop="author"] [itemprop="name"]', '[itemprop="author"]', 'a[rel="author"]',
-    ", ".join(f'a[href*="/{word}/"]' for word in AUTHOR_PAGES),
-    ".author-name", ".byline", ".author a", ".post-author", ".entry-author", ".author",
-    '[class*="author"]', '[class*="byline"]', '[class*="writer"]', '[class*="auteur"]',
-    '[class*="Author"]', '[class*="Byline"]', ".fn", ".signature",
+    ('[itemprop="author"] [itemprop="name"]', "author"), ('[itemprop="author"]', "author"),
+    ('a[rel="author"]', "author"),
+    (", ".join(f'a[href*="/{word}/"]' for word in AUTHOR_PAGES), "/"),
+    (".author-name", "author"), (".byline", "byline"), (".author a", "author"),
+    (".post-author", "author"), (".entry-author", "author"), (".author", "author"),
+    ('[class*="author"]', "author"), ('[class*="byline"]', "byline"),
+    ('[class*="writer"]', "writer"), ('[class*="auteur"]', "auteur"),
+    ('[class*="Author"]', "Author"), ('[class*="Byline"]', "Byline"), (".fn", "fn"),
+    (".signature", "signature"),
 )  # fmt: skip
+_MARKS = etree.XPath("//@class|//@itemprop|//@rel")
+_AUTHOR_LINKS = etree.XPath(
+    " or ".join(f"contains(@href, '/{word}/')" for word in AUTHOR_PAGES).join(("//a[", "]"))
+)
 BYLINE_PREFIX = re.compile(
     r"^(?:(?:written\s+)?by|par|por|بقلم|كتبه|إعداد)\s*:?\s+(?P<names>.+)$", re.IGNORECASE
 )
@@ -65,7 +77,10 @@ def visible_authors(root: HtmlElement, title: str | None, lone: bool = True) -> 
     sections = page_comment_sections(root)
     found: tuple[str, ...] = ()
     side: list[HtmlElement] = []  # byline elements in an <aside> beside the article
-    for selector in BYLINE_SELECTORS:
+    marks = " ".join(map(str, _MARKS(root)))
+    for selector, word in BYLINE_SELECTORS:
+        if not (word in marks if word != "/" else _AUTHOR_LINKS(root)):
+            continue
         elements = [el for el in select(root, selector) if not in_comments(el, sections)]
         side += [el for el in elements if _elsewhere(el, shared) == "aside"]
         found = _names_of(el for el in elements if not _elsewhere(el, shared))
