@@ -5,7 +5,8 @@ Two sets (bench/extraction_data.py; sources and licences in bench/data/*/README.
 - the WCXB test split, 511 pages of seven types: on articles, body word F1 (its metric), titles,
   dates (same day) and authors (exact set), for the whole set and for each half (A, B: split by
   domain, to tune on one and check on the other); on the other types, how many akhbar refuses
-  and how well each extractor does on the pages it kept. Articles akhbar refused are listed.
+  (and as what) and how well each extractor does on the pages it kept. Articles akhbar refused
+  are listed.
 
 akhbar's figures are what it archives: `extract()`'s article (a refused page predicts nothing).
 trafilatura is `bare_extraction(with_metadata=True)`: its text with comments, as
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -154,6 +156,9 @@ def wcxb_report(pages: list[BenchPage], ours: Run, base: Run) -> list[str]:
         lines.append(article_row(f"akhbar, {label}", subset, ours))
         lines.append(article_row(f"trafilatura, {label}", subset, base))
     lines += ["", *other_types(pages, ours, base)]
+    others = [p for p in pages if p.kind != "article"]
+    kept_out = sum(1 for p in others if ours[p.id].refused)
+    lines.append(f"non-article pages akhbar refused: {kept_out} of {len(others)}")
     refused = [p for p in articles if ours[p.id].refused]
     lines.append(f"article pages akhbar refused: {len(refused)}")
     lines += [f"  {p.id} {p.domain or p.url}: {ours[p.id].refused}" for p in refused]
@@ -161,11 +166,11 @@ def wcxb_report(pages: list[BenchPage], ours: Run, base: Run) -> list[str]:
 
 
 def other_types(pages: list[BenchPage], ours: Run, base: Run) -> list[str]:
-    """Per page type: akhbar's refusals; word F1 of both on the pages akhbar kept."""
+    """Per page type: akhbar's refusals (and why); word F1 of both on the pages akhbar kept."""
     lines = [
         "| page type | pages | akhbar refused | akhbar F1 (kept) | trafilatura F1 (same pages) "
-        "| trafilatura F1 (all) |",
-        "|---|---|---|---|---|---|",
+        "| trafilatura F1 (all) | refused as |",
+        "|---|---|---|---|---|---|---|",
     ]
     for kind in sorted({p.kind for p in pages} - {"article"}):
         subset = [p for p in pages if p.kind == kind]
@@ -175,9 +180,11 @@ def other_types(pages: list[BenchPage], ours: Run, base: Run) -> list[str]:
             scores: list[WordScore] = [word_score(p.text, run[p.id].text) for p in chosen]
             return mean(s.f1 for s in scores)
 
+        reasons = Counter(ours[p.id].refused for p in subset if ours[p.id].refused)
+        why = ", ".join(f"{reason} {count}" for reason, count in reasons.most_common())
         lines.append(
             f"| {kind} | {len(subset)} | {len(subset) - len(kept)} | {f1(ours, kept):.3f} "
-            f"| {f1(base, kept):.3f} | {f1(base, subset):.3f} |"
+            f"| {f1(base, kept):.3f} | {f1(base, subset):.3f} | {why} |"
         )
     return lines
 
