@@ -86,11 +86,13 @@ def _adopt(
     """Move `clusters` and `article_id` under the representative; every member that did not
     point at it yet gets `near_duplicate_of` and its similarity with it."""
     others = sorted(set(clusters) - {representative})
-    marks = ", ".join("?" * len(others))
-    conn.execute(
-        f"UPDATE articles SET cluster_id = ? WHERE cluster_id IN ({marks}) OR id = ?",
-        [representative, *others, article_id],
-    )
+    if others:  # two statements: with an OR between them SQLite scans the whole table
+        marks = ", ".join("?" * len(others))
+        conn.execute(
+            f"UPDATE articles SET cluster_id = ? WHERE cluster_id IN ({marks})",
+            [representative, *others],
+        )
+    conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", (representative, article_id))
     conn.execute(
         "UPDATE articles SET near_duplicate_of = NULL, similarity = NULL "
         "WHERE id = ? AND near_duplicate_of IS NOT NULL",

@@ -1,4 +1,4 @@
-"""Bringing rows stored before schema version 8 under the attribution rules (`attribution`).
+"""Bringing rows stored before schema version 9 under the attribution rules (`attribution`).
 
 Older archives kept whichever URL arrived first as the row's owner, recorded no role per URL, and
 clustered "the first article and what came close to it". This pass, run once by the migration:

@@ -304,7 +304,7 @@ def _minimal_chunk(chunk: list[tuple[str, str]]) -> float:
     """CPU seconds of the minimal extraction (trafilatura with metadata + langdetect on 2,000
     characters) over some pages, decoded as the workers decode them."""
     from bench.extraction_cost import minimal_extraction
-    from crawler.extract.charset import page_encoding
+    from crawler.extract import page_encoding
     from crawler.scale.worker import decode_html
 
     minimal = minimal_extraction()

@@ -65,7 +65,7 @@ def minimal_extraction() -> Callable[[str, str], None]:
 
 def measure(samples: list[Sample]) -> Cost:
     """Both sides on every page, interleaved, in this process (after one warm-up page each)."""
-    from crawler.extract.article import extract_timed
+    from crawler.extract import extract_timed
 
     minimal = minimal_extraction()
     html, url, outlet = samples[0]

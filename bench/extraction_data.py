@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.extract.charset import page_encoding
+from crawler.extract import page_encoding
 
 DATA = Path(__file__).parent / "data"
 SCRAPINGHUB = DATA / "article-extraction"

@@ -31,6 +31,13 @@ class Rule:
 
 ARCHIVE_RECORDS = ("archive.models", "archive.timeutil", "archive.identity")
 
+# The modules of crawler/extract: its passes and helpers, private to the package
+EXTRACT_MODULES = tuple(
+    f"crawler.extract.{path.stem}"
+    for path in sorted((ROOT / "crawler" / "extract").glob("*.py"))
+    if path.stem != "__init__"
+)
+
 RULES = (
     Rule("archive", ("crawler", "scrapy", "twisted", "bench"), why="the archive never imports up"),
     Rule("crawler.outlets", ("crawler", "archive", "scrapy"), ("crawler.outlets",),
@@ -42,6 +49,9 @@ RULES = (
          ("crawler.extract", "crawler.outlets", "crawler.items", *ARCHIVE_RECORDS),
          why="extraction imports neither Scrapy nor the archive's storage"),
     Rule("crawler", ("crawler.cli",), why="only the CLI wires everything", exempt="crawler.cli"),
+    Rule("crawler", EXTRACT_MODULES, why="extraction is used through crawler.extract's API",
+         exempt="crawler.extract"),
+    Rule("bench", EXTRACT_MODULES, why="extraction is used through crawler.extract's API"),
     Rule("bench", ("crawler.cli",), why="benchmarks call the library, not the CLI"),
 )  # fmt: skip
 
@@ -108,6 +118,7 @@ def test_no_module_imports_upward() -> None:
         ("crawler.discovery.feeds", "crawler.extract.dates"),
         ("crawler.run.crawl", "crawler.cli.main"),
         ("crawler.outlets", "crawler.discovery.urls"),
+        ("crawler.scale.worker", "crawler.extract.charset"),
     ],
 )
 def test_an_upward_import_is_caught(module: str, imported: str) -> None:
@@ -134,3 +145,9 @@ def test_extraction_loads_no_crawl_or_storage_stack() -> None:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_extraction_api_resolves_every_name_it_lists() -> None:
+    import crawler.extract as api
+
+    assert all(callable(getattr(api, name)) for name in api.__all__)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from w3lib.encoding import html_to_unicode
 
 from archive.models import Article
-from crawler.extract.charset import page_encoding
+from crawler.extract import page_encoding
 from crawler.items import Extraction
 from crawler.outlets import Outlet
 from crawler.scale.limits import OverBudget, cpu_budget, worker_process_setup
@@ -68,7 +68,7 @@ def decode_html(body: bytes, encoding: str | None) -> str:
 
 def extract_page(body: bytes, content_type: str | None, url: str, outlet: Outlet) -> Extraction:
     """Extraction of one fetched page (its bytes and Content-Type header), in a worker process."""
-    from crawler.extract.article import extract  # loaded once per worker; see the module docstring
+    from crawler.extract import extract  # loaded once per worker; see the module docstring
 
     if body.count(b"<") > _budget.max_markup:
         return Extraction(None, OVER_SIZE)
@@ -120,8 +120,7 @@ def warm_up() -> None:
     """Load extraction's and language detection's models once, so the first page a worker
     gets costs what any page costs (a page refused before language detection would leave
     langdetect's profiles, ~1 s to load, for the first real article)."""
-    from crawler.extract.article import extract  # see the module docstring
-    from crawler.extract.language import detect_language
+    from crawler.extract import detect_language, extract  # see the module docstring
 
     extract(WARM_UP_PAGE, "http://localhost/2026/01/01/warm-up.html", None)
     detect_language("Le gouvernement a présenté un nouveau programme national pour l'emploi.")

@@ -1,4 +1,4 @@
-"""Migration 8 on an archive written by akhbar before attribution (schema version 7): the rows
+"""Migration 9 on an archive written by akhbar before attribution (schema version 7): the rows
 its aggregator's copies took are given back to the original outlets, as a fresh archive of the
 same pages would have them."""
 
