@@ -44,13 +44,31 @@ def source_copy(root: HtmlElement, url: str, hints: ExtractionHints) -> SourceCo
     page_text = body_text(root)
     for text in source_lines(root, hints, page_text=page_text):
         match = SOURCE_LINE.search(text)
-        if match:
+        if match and names_a_source(text, match):
             outlet, published = match["outlet"].strip(" :«»\"'"), parse_date_text(match["date"])
             break
     link = _source_link(root, url, hints, page_text)
     if not (outlet or link):
         return None
     return SourceCopy(outlet, published, link)
+
+
+# An aggregator's source line stands on its own: at most a short label before it ("Source :"),
+# little after its date; the outlet it names is a name. "… a été publié dans le Bulletin
+# officiel le 12 mai 2024, …" in an article's own paragraph is no source line.
+SOURCE_LINE_MAX_BEFORE = 30
+SOURCE_LINE_MAX_AFTER = 20
+
+
+def names_a_source(text: str, match: re.Match[str]) -> bool:
+    """Is this match of SOURCE_LINE an aggregator's source line, not a sentence of the article?"""
+    outlet = match["outlet"].strip(" :«»\"'")
+    return (
+        len(text[: match.start()].strip()) <= SOURCE_LINE_MAX_BEFORE
+        and len(text[match.end() :].strip()) <= SOURCE_LINE_MAX_AFTER
+        and bool(outlet)
+        and not outlet[0].islower()
+    )
 
 
 def body_text(root: HtmlElement) -> str:

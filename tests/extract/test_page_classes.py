@@ -146,3 +146,19 @@ def parse_date_text_in(reading: object, text: str) -> str | None:
 
     assert isinstance(reading, Reading)
     return parse_date_text(text, reading)
+
+
+def test_a_sentence_saying_where_something_was_published_makes_no_copy() -> None:
+    """Only an aggregator's standalone source line names an original outlet; the same words in
+    the article's own sentences do not turn it into a copy (it would lose its text to another
+    outlet's row)."""
+    sentence = (
+        "<p>Le décret a été publié dans le Bulletin officiel le 12 mai 2024, et il entre en "
+        "vigueur dans les trente jours qui suivent sa publication selon le ministère.</p>"
+    )
+    url = "https://harbour.example/news/breakwater"
+    article = extract(_page(body=BODY + sentence), url).article
+    assert article is not None and article.original_outlet is None
+    line = "<p>Publié dans EcoActu le 17 - 12 - 2020</p>"
+    copy = extract(_page(body=line + BODY), url).article
+    assert copy is not None and copy.original_outlet == "EcoActu"
