@@ -153,8 +153,8 @@ def test_a_sentence_saying_where_something_was_published_makes_no_copy() -> None
     the article's own sentences do not turn it into a copy (it would lose its text to another
     outlet's row)."""
     sentence = (
-        "<p>Le décret a été publié dans le Bulletin officiel le 12 mai 2024, et il entre en "
-        "vigueur dans les trente jours qui suivent sa publication selon le ministère.</p>"
+        "<p>Publié dans le Bulletin officiel le 12 mai 2024, le décret entre en vigueur dans "
+        "les trente jours qui suivent sa publication, selon le ministère.</p>"
     )
     url = "https://harbour.example/news/breakwater"
     article = extract(_page(body=BODY + sentence), url).article
