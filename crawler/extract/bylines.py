@@ -24,7 +24,7 @@ from crawler.extract.names import (
     names_in,
     split_authors,
 )
-from crawler.extract.phrases import BYLINE, norm
+from crawler.extract.phrases import BYLINE, LONE_NAME, norm
 from crawler.extract.sections import in_comments, page_comment_sections
 
 AUTHOR_PAGES = ("author", "authors", "autor", "autores", "auteur", "auteurs")
@@ -91,6 +91,8 @@ def visible_authors(root: HtmlElement, title: str | None, lone: bool = True) -> 
     glued = [" ".join(el.text_content().split()) for el in glued_bylines(root)]
     before, after = headline_context(root, title)
     lines = byline_authors([*before, *glued, *after], lone_from=len(before) if lone else -1)
+    if not lines:  # one name glued to the paragraph: a byline by its layout (glued_bylines)
+        lines = next((split_authors([g]) for g in glued if LONE_NAME.match(g)), ())
     return lines if any(is_person(n) for n in lines) else found or lines or _labelled(side)
 
 

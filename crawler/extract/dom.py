@@ -14,7 +14,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from crawler.extract.phrases import BYLINE
+from crawler.extract.phrases import BYLINE, LONE_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +128,14 @@ def glued_bylines(root: HtmlElement, limit: int = 2) -> list[HtmlElement]:
         if first.tag not in ("strong", "b", "em", "i", "span"):
             continue
         text = " ".join(first.text_content().split())
-        if text and BYLINE.match(text):
+        if text and (BYLINE.match(text) or _glued_name(first, text)):
             found.append(first)
     return found
+
+
+def _glued_name(first: HtmlElement, text: str) -> bool:
+    """One person's name with the paragraph's first word glued to it, no space between them
+    (`<strong>Salma Bennani</strong>Une cinquantaine…`): a byline set as a block of its own by
+    the page's style. A lead-in written as part of the sentence is followed by a space."""
+    tail = first.tail or ""
+    return bool(tail[:1].isupper() and LONE_NAME.match(text))

@@ -159,6 +159,7 @@ BYLINE = re.compile(
     rf"^(?:(?:[Pp]ar|[Bb]y|[Pp]or)\s+{_NAMES}(?:\s*(?:\||,|&|\bet\b|\band\b|\by\b)\s*{_NAMES})*"
     rf"|{_NAMES}(?:\s*(?:\||&)\s*{_NAMES})+|بقلم\s*:?\s*.{{3,60}})$"
 )
+LONE_NAME = re.compile(rf"^{_NAMES}$")  # one person's name alone (2-5 capitalised words)
 # Body text before a section end must be at least this long for the end to cut (else it is dropped).
 CUT_MIN_CHARS = 200
 

@@ -7,6 +7,7 @@ downloads no article page and adds nothing.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -57,6 +58,7 @@ def test_every_expected_article_is_archived_once_with_its_metadata(
         assert row["title"] == want["title"], want["url"]
         assert row["language"] == want["language"], want["url"]
         assert row["published"] == want["published"], want["url"]
+        assert json.loads(row["authors"]) == want.get("authors", []), want["url"]
         for snippet in want.get("must_contain", []):
             assert snippet in row["text"], (want["url"], snippet)
         for snippet in want.get("must_not_contain", []):

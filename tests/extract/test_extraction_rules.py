@@ -420,6 +420,25 @@ def test_a_byline_glued_to_the_first_paragraph_becomes_the_authors() -> None:
     assert article.text.startswith("Dans cet entretien")
 
 
+def test_one_name_glued_to_the_first_paragraph_is_a_byline_a_lead_in_is_not() -> None:
+    glued = _page(
+        f"<p><strong>Salma Bennani</strong>Une cinquantaine d'étudiants, {PARAGRAPH}</p>"
+        f"<p>{PARAGRAPH}</p>"
+    )
+    article = extract_article(glued, "https://snrtnews.com/fr/article/x")
+    assert article is not None
+    assert article.authors == ("Salma Bennani",)
+    assert article.text.startswith("Une cinquantaine")
+    # the same words set in bold as the sentence's subject, a space after them, stay the text's
+    lead_in = _page(
+        f"<p><strong>Nadia Alami</strong> a présenté mardi le programme, {PARAGRAPH}</p>"
+        f"<p>{PARAGRAPH}</p>"
+    )
+    article = extract_article(lead_in, "https://snrtnews.com/fr/article/y")
+    assert article is not None
+    assert article.text.startswith("Nadia Alami a présenté mardi")
+
+
 def test_an_xml_declaration_and_bom_do_not_stop_parsing() -> None:
     html = '\ufeff<?xml version="1.0" encoding="utf-8"?>' + _page(f"<p>{PARAGRAPH * 3}</p>")
     article = extract_article(html, "https://example.ma/2025/01/01/x/")
