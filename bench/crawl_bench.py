@@ -313,14 +313,14 @@ def measure_extraction_counter(root: Path, urls: list[str], sitemap: str, cores:
     base = sitemap.rsplit("/", 1)[0]
     outlet = adhoc_outlet(sitemaps=[sitemap])
     in_flight: deque[Future[Extraction]] = deque()
-    counted = 0.0
+    counted = 0
     with ProcessPoolExecutor(cores, initializer=warm_up) as pool:
         for url in urls:
             body = (root / url[len(base) + 1 :]).read_bytes()
             in_flight.append(pool.submit(extract_page, body, CONTENT_TYPE, url, outlet))
             if len(in_flight) >= crawl_settings.EXTRACT_MAX_PENDING:
-                counted += in_flight.popleft().result().cpu_ms
-        counted += sum(future.result().cpu_ms for future in in_flight)
+                counted += round(in_flight.popleft().result().cpu_ms)  # as the run counts it
+        counted += sum(round(future.result().cpu_ms) for future in in_flight)
     return counted / len(urls)
 
 

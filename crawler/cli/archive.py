@@ -23,7 +23,15 @@ from archive.schema import SCHEMA_VERSION
 from archive.serve import front_page_url, is_loopback
 from archive.serve import serve as serve_archive
 from crawler.cli.errors import AkhbarGroup, CannotRun, printable
-from crawler.cli.options import ARCHIVE_OPTION, DATE, check_outlets, on_terminal, opened
+from crawler.cli.options import (
+    ARCHIVE_OPTION,
+    DATE,
+    LANGUAGE,
+    check_outlets,
+    check_span,
+    on_terminal,
+    opened,
+)
 from crawler.run.exits import EXIT_INTERRUPTED
 
 
@@ -65,7 +73,7 @@ def stats(archive_path: Path) -> None:
     help="Output format (default: from OUT's extension; txt for a directory).",
 )
 @click.option("--outlet", help="Only this outlet.")
-@click.option("--language", help="Only this language (fr, ar, en, es...).")
+@click.option("--language", type=LANGUAGE, help="Only this language (fr, ar, en, es...).")
 @click.option(
     "--since",
     type=DATE,
@@ -94,6 +102,12 @@ def export(archive_path: Path, fmt: str | None, out: Path, card: bool, progress:
             click.get_current_context(),
         )
     chosen = Filters(**filters)
+    check_span(chosen.since, chosen.until)
+    if fmt != "txt":  # OUT first: `export news.db` (no --archive) is about news.db
+        try:
+            check_target(out, force=force, archive=archive_path)
+        except ArchiveError as error:
+            raise CannotRun(str(error)) from error
     with opened(archive_path) as archive:
         if chosen.outlet:
             check_outlets([chosen.outlet], archive)

@@ -6,6 +6,7 @@ archive that cannot be opened exits 4 with the same message in every command.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from archive.db import Archive
 from archive.errors import ArchiveError, ArchiveFilterError
@@ -63,6 +65,32 @@ class DateType(click.ParamType):
 DATE = DateType()
 
 
+class LanguageType(click.ParamType):
+    """A language code as the archive stores it (langdetect's: fr, ar, zh-cn...), in any case."""
+
+    name = "LANG"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        code = str(value).strip().lower()
+        if not _LANGUAGE_CODE.fullmatch(code):
+            self.fail(f"{value!r} is not a language code: use one like fr, ar, en, es", param, ctx)
+        return code
+
+
+LANGUAGE = LanguageType()
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z]{2})?")
+
+
+def check_span(since: str | None, until: str | None) -> None:
+    """Usage error for bounds that can hold nothing (a day bound covers its whole day)."""
+    if not (since and until):
+        return
+    day_after = since[:10] > until[:10]
+    instant_after = len(since) > 10 and len(until) > 10 and since > until
+    if day_after or instant_after:
+        raise click.UsageError(f"--since {since} is after --until {until}: nothing can match")
+
+
 def on_terminal(stream: Any = None) -> bool:
     """Is `stream` (default stderr) a terminal? Progress is drawn there, never into a file."""
     stream = sys.stderr if stream is None else stream
@@ -76,7 +104,17 @@ def opened(path: Path) -> Iterator[Archive]:
         with Archive(path, readonly=True) as archive:
             yield archive
     except ArchiveError as error:
-        raise CannotRun(str(error)) from error
+        raise CannotRun(f"{error}{_unnamed_archive(path)}") from error
+
+
+def _unnamed_archive(path: Path) -> str:
+    """What to do when the default archive is missing because none was named."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or path.exists() or "archive_path" not in ctx.params:
+        return ""
+    if ctx.get_parameter_source("archive_path") is not ParameterSource.DEFAULT:
+        return ""
+    return f" (no --archive given and ${ARCHIVE_ENV} not set: name the archive, --archive PATH)"
 
 
 def check_outlets(

@@ -75,6 +75,9 @@ def test_an_archive_given_as_the_output_is_refused_and_untouched(
     code, output = akhbar("export", "--archive", str(other), "--format", "csv", str(archive_file))
     assert code == 4
     assert f"{archive_file} is an SQLite database" in output and "--archive" in output
+    # without --archive at all (no ./archive.db either): still about the file named as output
+    code, output = akhbar("export", "--format", "csv", str(archive_file))
+    assert code == 4 and f"{archive_file} is an SQLite database" in output
     code, output = akhbar(
         "export", "--archive", str(archive_file), "--format", "jsonl", str(archive_file), "--force"
     )

@@ -177,6 +177,53 @@ def test_a_bad_date_names_the_value_and_the_forms(option: str, value: str, archi
     assert not out.exists()
 
 
+@pytest.mark.parametrize("value", ["arabic", "Français", "a", "ar_MA"])
+def test_a_language_that_is_no_code_is_a_usage_error(value: str, archive: Path) -> None:
+    out = archive.parent / "out.jsonl"
+    args = ["export", "--language", value, str(out), "--archive", str(archive)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == EXIT_USAGE
+    assert first_line(result) == (
+        f"Error: Invalid value for '--language': {value!r} is not a language code: use one like "
+        "fr, ar, en, es"
+    )
+    assert not out.exists()
+
+
+def test_a_language_in_capitals_is_the_archive_code(archive: Path) -> None:
+    out = archive.parent / "out.jsonl"
+    args = ["export", "--language", "FR", str(out), "--archive", str(archive)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0 and "by language: fr 1" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("since", "until"),
+    [("2025-03-01", "2025-02-01"), ("2025-02-01T12:00", "2025-02-01T10:00")],
+)
+def test_bounds_that_hold_nothing_are_a_usage_error(since: str, until: str, archive: Path) -> None:
+    out = archive.parent / "out.jsonl"
+    args = ["export", "--since", since, "--until", until, str(out), "--archive", str(archive)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == EXIT_USAGE
+    assert "is after --until" in first_line(result) and not out.exists()
+
+
+def test_a_missing_default_archive_says_how_to_name_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AKHBAR_ARCHIVE", raising=False)
+    result = CliRunner().invoke(cli, ["stats"])
+    assert result.exit_code == EXIT_CANNOT_RUN
+    assert first_line(result) == (
+        "Error: cannot open archive archive.db: no such file (no --archive given and "
+        "$AKHBAR_ARCHIVE not set: name the archive, --archive PATH)"
+    )
+    named = CliRunner().invoke(cli, ["stats", "--archive", "elsewhere.db"])
+    assert first_line(named) == "Error: cannot open archive elsewhere.db: no such file"
+
+
 @pytest.mark.parametrize("name", [*sorted(BY_NAME), "extract", "outlets", "bench"])
 def test_every_help_shows_the_exit_codes(name: str) -> None:
     result = CliRunner().invoke(cli, [name, "--help"])
