@@ -419,7 +419,8 @@ def status(archive_path: Path, limit: int, outlets: tuple[str, ...]) -> None:
             records = archive.outlet_runs(limit=limit * 50)
     grouped = health.by_outlet(records)
     if not grouped:
-        click.echo("No runs recorded yet.")
+        which = f" of {', '.join(outlets)}" if outlets else ""
+        click.echo(f"No runs{which} recorded in {archive_path} yet.")
         return
     click.echo(
         f"{'outlet':<16}{'run':>5}  {'finished':<20}"

@@ -121,6 +121,17 @@ def test_datasette_serves_metadata_queries_and_search(server: str) -> None:
     assert [s["first_outlet"] for s in stories] == ["lematin"]
 
 
+def test_search_counts_every_match_beyond_the_rows_it_shows(server: str) -> None:
+    """The search page shows the best 100; it says how many match in all."""
+    rows = json.loads(get(server + "/archive/search.json?_shape=array&q=conseil"))
+    every = json.loads(get(server + "/archive/latest_articles.json?_shape=array&_size=max"
+                            "&_search=conseil"))  # fmt: skip
+    assert len(rows) == 100 < len(every)
+    assert {r["matches"] for r in rows} == {len(every)}
+    page = get(server + "/archive/search?q=conseil")
+    assert f"{len(every):,} articles match" in page and "the first 100 shown" in page
+
+
 def test_serve_is_read_only(server: str) -> None:
     sql = quote_plus("delete from articles")
     with pytest.raises(urllib.error.HTTPError):

@@ -157,7 +157,10 @@ def test_an_outlet_only_the_archive_knows_is_suggested_too(name: str, archive: P
 
 def test_an_outlet_the_archive_holds_is_no_usage_error(archive: Path) -> None:
     result = with_outlet("status", "ex.ma", archive)
-    assert (result.exit_code, result.stdout) == (0, "No runs recorded yet.\n")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"No runs of ex.ma recorded in {archive} yet.\n",
+    )
 
 
 BAD_DATES = ["01/02/2025", "2025/01/01", "yesterday", "2025-02-30", "20250201", "7 days", "2025"]
