@@ -30,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tests.sitemaps import sitemap_index, urlset
+
 AKHBAR = Path(sys.executable).parent / "akhbar"
 # Settings for a crawl that is fast and deterministic against a local site.
 FAST = (
@@ -162,19 +164,13 @@ class FaultSite:
         return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
 
     def sitemap_index(self) -> bytes:
-        subs = "".join(
-            f"<sitemap><loc>{self.base}{p}</loc><lastmod>{m}</lastmod></sitemap>"
-            for p, m in (
-                ("/sitemap-news.xml", self.news_lastmod),
-                ("/sitemap-bomb.xml", "2026-11-20T10:00:00Z"),
-                ("/sitemap-bad.xml", "2026-11-20T10:00:00Z"),
-                ("/sitemap-old.xml", "2020-01-01"),
-            )
+        subs = (
+            ("/sitemap-news.xml", self.news_lastmod),
+            ("/sitemap-bomb.xml", "2026-11-20T10:00:00Z"),
+            ("/sitemap-bad.xml", "2026-11-20T10:00:00Z"),
+            ("/sitemap-old.xml", "2020-01-01"),
         )
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{subs}</sitemapindex>'
-        ).encode()
+        return sitemap_index((self.base + path, lastmod) for path, lastmod in subs).encode()
 
     def listing(self, page: int) -> bytes:
         """A section page: the first half of the articles on page 1, the rest on page 2."""
@@ -186,11 +182,7 @@ class FaultSite:
         return f"<html><body><ul>{anchors}</ul>{more}</body></html>".encode()
 
     def sitemap(self, paths: Sequence[str]) -> bytes:
-        urls = "".join(f"<url><loc>{self.base}{p}</loc></url>" for p in paths)
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
-        ).encode()
+        return urlset(self.base + path for path in paths).encode()
 
 
 ENTITY_BOMB = (

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.sitemaps import sitemap_index, urlset
+
 from .faultsite import FaultSite, _Handler, article_html
 
 SECRET = "JETON-SECRET-7f3a"  # in a local file; must never reach the archive
@@ -103,11 +105,7 @@ class HostileSite(FaultSite):
         return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
 
     def index(self, locations: list[str]) -> bytes:
-        entries = "".join(f"<sitemap><loc>{loc}</loc></sitemap>" for loc in locations)
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?><sitemapindex '
-            f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'
-        ).encode()
+        return sitemap_index(locations).encode()
 
 
 def _refresh_to(target: Callable[[HostileSite], str]) -> Callable[[_Handler, HostileSite], None]:
@@ -170,9 +168,5 @@ def write_secret(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     page = article_html(952).replace("</article>", f"<p>{SECRET} {SECRET}</p></article>")
     (folder / "secret.html").write_text(page, encoding="utf-8")
-    (folder / "sitemap.xml").write_text(
-        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"<url><loc>file://{folder}/secret.html</loc></url></urlset>",
-        encoding="utf-8",
-    )
+    (folder / "sitemap.xml").write_text(urlset([f"file://{folder}/secret.html"]), encoding="utf-8")
     return folder

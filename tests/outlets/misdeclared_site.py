@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.faults.faultsite import FR
+from tests.sitemaps import urlset
 
 OUTLETS = ("misdeclared", "undeclared")
 WRONG_PATTERN = r"^https?://[^/]+/news/\d+\.html$"
@@ -167,11 +168,7 @@ def feed(chosen: list[Story]) -> str:
 
 
 def sitemap(paths: list[str]) -> str:
-    urls = "".join(f"<url><loc>{{base}}{p}</loc></url>" for p in paths)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
-    )
+    return urlset("{base}" + path for path in paths)
 
 
 def write(folder: Path, path: str, text: str) -> None:

@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from tests.sitemaps import urlset
+
 TEXT = (
     "le gouvernement a annoncé mardi un nouveau programme de soutien aux agriculteurs des régions "
     "touchées par la sécheresse selon le ministre le budget atteindra plusieurs milliards de "
@@ -61,11 +63,7 @@ class FixtureSite:
             self.pages[path] = (article_html(number).encode(), "text/html; charset=utf-8")
         self.pages["/articles/contact.html"] = (NOT_AN_ARTICLE.encode(), "text/html")
         urls = [*self.article_paths, "/articles/contact.html"]
-        entries = "".join(f"<url><loc>{self.base}{p}</loc></url>" for p in urls)
-        sitemap = (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
-        )
+        sitemap = urlset(self.base + path for path in urls)
         self.pages["/sitemap.xml"] = (sitemap.encode(), "application/xml")
         self.pages["/robots.txt"] = (b"User-agent: *\nAllow: /\n", "text/plain")
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
