@@ -409,34 +409,27 @@ def test_a_page_of_excerpts_is_a_listing() -> None:
     assert teaser_share(root, text) > 0.8
 
 
-def test_a_byline_glued_to_the_first_paragraph_becomes_the_authors() -> None:
-    html = _page(
-        f"<p><strong>Mohammed Fizazi | Mohammed Chafi</strong>Dans cet entretien, {PARAGRAPH}</p>"
-        f"<p>{PARAGRAPH}</p>"
-    )
+@pytest.mark.parametrize(
+    ("opening", "authors", "text_start"),
+    [
+        ("<strong>Mohammed Fizazi | Mohammed Chafi</strong>Dans cet entretien,",
+         ("Mohammed Fizazi", "Mohammed Chafi"), "Dans cet entretien"),
+        # one name glued to the next word, no space between: a byline by its layout
+        ("<strong>Salma Bennani</strong>Une cinquantaine d'étudiants,",
+         ("Salma Bennani",), "Une cinquantaine"),
+        # the same words set in bold as the sentence's subject, a space after them: the text's
+        ("<strong>Nadia Alami</strong> a présenté mardi le programme,",
+         (), "Nadia Alami a présenté mardi"),
+    ],
+)  # fmt: skip
+def test_a_byline_glued_to_the_first_paragraph_becomes_the_authors(
+    opening: str, authors: tuple[str, ...], text_start: str
+) -> None:
+    html = _page(f"<p>{opening} {PARAGRAPH}</p><p>{PARAGRAPH}</p>")
     article = extract_article(html, "https://snrtnews.com/fr/article/x")
     assert article is not None
-    assert article.authors == ("Mohammed Fizazi", "Mohammed Chafi")
-    assert article.text.startswith("Dans cet entretien")
-
-
-def test_one_name_glued_to_the_first_paragraph_is_a_byline_a_lead_in_is_not() -> None:
-    glued = _page(
-        f"<p><strong>Salma Bennani</strong>Une cinquantaine d'étudiants, {PARAGRAPH}</p>"
-        f"<p>{PARAGRAPH}</p>"
-    )
-    article = extract_article(glued, "https://snrtnews.com/fr/article/x")
-    assert article is not None
-    assert article.authors == ("Salma Bennani",)
-    assert article.text.startswith("Une cinquantaine")
-    # the same words set in bold as the sentence's subject, a space after them, stay the text's
-    lead_in = _page(
-        f"<p><strong>Nadia Alami</strong> a présenté mardi le programme, {PARAGRAPH}</p>"
-        f"<p>{PARAGRAPH}</p>"
-    )
-    article = extract_article(lead_in, "https://snrtnews.com/fr/article/y")
-    assert article is not None
-    assert article.text.startswith("Nadia Alami a présenté mardi")
+    assert article.authors == authors
+    assert article.text.startswith(text_start)
 
 
 def test_an_xml_declaration_and_bom_do_not_stop_parsing() -> None:
