@@ -275,6 +275,7 @@ COUNTRY_ZONES = {
     "in": "Asia/Kolkata", "jp": "Asia/Tokyo", "kr": "Asia/Seoul", "za": "Africa/Johannesburg",
     "ke": "Africa/Nairobi", "ng": "Africa/Lagos", "tz": "Africa/Dar_es_Salaam",
 }  # fmt: skip
+AMERICAS_EAST = timedelta(hours=-3)  # the Americas' zones run from UTC-3 westwards
 _OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)$")
 
 
@@ -282,10 +283,15 @@ def page_reading(root: HtmlElement, url: str, outlet: Outlet | None, metadata: M
     """How this page writes its dates. Its zone: an offset its own machine-written dates carry
     (published, modified, <time datetime>); else its outlet's country (Moroccan outlets:
     Africa/Casablanca); else its domain's country; else Africa/Casablanca. Numeric dates put
-    the month first on en-US pages."""
-    zone = _page_offset(root, metadata) or _country_zone(url, outlet) or LOCAL_TZ
+    the month first on en-US pages, and on English pages of no known country: a generic domain
+    (.com), no region in `lang`, no outlet country, no offset east of UTC-3 (the American habit,
+    the English web's most common; a country or a European/African/Asian offset reads day first)."""
+    offset = _page_offset(root, metadata)
+    country = _country_zone(url, outlet)
+    zone = offset or country or LOCAL_TZ
     lang = (metadata.html_lang or "").lower().replace("_", "-")
-    return Reading(zone, month_first=lang == "en-us")
+    american = offset is None or (offset.utcoffset(None) or timedelta()) <= AMERICAS_EAST
+    return Reading(zone, month_first=lang == "en-us" or (lang == "en" and not country and american))
 
 
 def _page_offset(root: HtmlElement, metadata: Metadata) -> tzinfo | None:

@@ -141,6 +141,29 @@ def test_the_zone_of_a_page_that_gives_none() -> None:
     assert parse_date_text_in(unknown, "21/05/2024 08:45") == "2024-05-21T08:45:00+01:00"
 
 
+def test_an_english_page_of_no_known_country_writes_the_month_first() -> None:
+    """3/4/2025 on a lang="en" page of a .com blog is March 4; on a .co.uk page, on a page
+    whose dates carry +01:00, and on a French page it is 3 April."""
+    from crawler.extract.dates import page_reading
+    from crawler.extract.metadata import read_metadata
+    from crawler.extract.parse import parse_html
+    from crawler.outlets import ExtractionHints
+
+    def day(url: str, lang: str, head: str = "") -> str | None:
+        root = parse_html(_page(head=head).replace("<html>", f'<html lang="{lang}">'))
+        assert root is not None
+        reading = page_reading(root, url, None, read_metadata(root, url, ExtractionHints()))
+        return (parse_date_text_in(reading, "3/4/2025") or "")[:10]
+
+    assert day("https://blog.example.com/post", "en") == "2025-03-04"
+    assert day("https://blog.example.com/post", "en-US") == "2025-03-04"
+    assert day("https://news.example.co.uk/post", "en") == "2025-04-03"
+    assert day("https://blog.example.com/post", "en-GB") == "2025-04-03"
+    assert day("https://blog.example.com/post", "fr") == "2025-04-03"
+    europe = '<meta property="article:published_time" content="2025-04-03T09:00:00+01:00">'
+    assert day("https://blog.example.com/post", "en", europe) == "2025-04-03"
+
+
 def parse_date_text_in(reading: object, text: str) -> str | None:
     from crawler.extract.datetext import Reading, parse_date_text
 
