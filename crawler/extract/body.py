@@ -152,13 +152,14 @@ def _line(el: HtmlElement) -> str:
 def restore_subheadings(tree: HtmlElement, text: str) -> str:
     """`text` with the body's sub-headings the extractor dropped put back in their place: an
     `<h2>`–`<h6>` whose preceding and following paragraphs are consecutive lines of `text`."""
+    headings = [(h, _line(h)) for h in tree.iter(*SUBHEADING_TAGS)]
+    headings = [(h, t) for h, t in headings if 0 < len(t) <= 200]
     lines = text.split("\n")
-    keys = [norm(line) for line in lines]
-    if len(keys) < 2:
+    if not headings or len(lines) < 2:  # before norm() on every line: it costs most here
         return text
+    keys = [norm(line) for line in lines]
     have = set(keys)
-    missing = [(h, _line(h)) for h in tree.iter(*SUBHEADING_TAGS)]
-    missing = [(h, t) for h, t in missing if 0 < len(t) <= 200 and norm(t) not in have]
+    missing = [(h, t) for h, t in headings if norm(t) not in have]
     if not missing:
         return text
     order = [el for el in tree.iter() if isinstance(el.tag, str)]

@@ -34,15 +34,29 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 # Characters XML 1.0 forbids: lxml refuses them wherever trafilatura builds its output tree, and
 # trafilatura then drops the whole page (one stray form feed cost an article its body).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# The same in UTF-8 bytes: C0 as themselves, U+FFFE and U+FFFF as three bytes; no decoding with
+# errors="replace" gives a surrogate.
+_NOT_XML_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_NONCHARACTERS_UTF8 = re.compile(rb"\xef\xbf[\xbe\xbf]")
+
+
+def _xml_safe_utf8(data: bytes) -> bool:
+    """Does this UTF-8 decode to a text free of `_NOT_XML` characters? Two scans of the bytes
+    cost a third of the regex's over the text."""
+    clean = len(data.translate(None, _NOT_XML_BYTES)) == len(data)
+    return clean and not _NONCHARACTERS_UTF8.search(data)
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
     """The page as an lxml tree, or None when it is empty or not HTML."""
+    xml_safe = isinstance(html, bytes) and _xml_safe_utf8(html)  # no scan of the text needed
     if isinstance(html, bytes):
         html = html.decode("utf-8", errors="replace")
     if not html or not html.strip() or "<" not in html:
         return None
-    html = _NOT_XML.sub("", _XML_DECLARATION.sub("", html.lstrip("\ufeff")))
+    html = _XML_DECLARATION.sub("", html.lstrip("\ufeff"))
+    if not xml_safe:
+        html = _NOT_XML.sub("", html)
     try:
         root = lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:

@@ -91,8 +91,9 @@ def protected(root: HtmlElement, extra: Iterable[HtmlElement] = ()) -> set[HtmlE
     anchors = list(extra)
     anchors += list(root.iter("h1"))
     anchors += having(root, "itemprop", "articleBody") + having(root, "itemprop", "headline")
-    anchors += [el for el in (_longest_text(root), _most_paragraphs(root)) if el is not None]
-    anchors += _paragraph_blocks(root)
+    paragraphs = _paragraph_texts(root)
+    anchors += [el for el in (_longest_text(root), _most_paragraphs(paragraphs)) if el is not None]
+    anchors += _paragraph_blocks(paragraphs)
     keep: set[HtmlElement] = set()
     for anchor in anchors:
         keep.update(anchor.iterancestors())
@@ -110,22 +111,30 @@ def _longest_text(root: HtmlElement) -> HtmlElement | None:
     return best
 
 
-def _most_paragraphs(root: HtmlElement) -> HtmlElement | None:
+Paragraphs = list[tuple[HtmlElement, str]]  # each <p>'s parent, and the <p>'s text
+
+
+def _paragraph_texts(root: HtmlElement) -> Paragraphs:
+    """The page's paragraphs, read once for the rules below that weigh them."""
+    return [
+        (parent, p.text_content()) for p in root.iter("p") if (parent := p.getparent()) is not None
+    ]
+
+
+def _most_paragraphs(paragraphs: Paragraphs) -> HtmlElement | None:
     """The element whose <p> children hold the most text (where the article's paragraphs are)."""
     sizes: Counter[HtmlElement] = Counter()
-    for para in root.iter("p"):
-        parent = para.getparent()
-        if parent is not None:
-            sizes[parent] += len(para.text_content().strip())
+    for parent, text in paragraphs:
+        sizes[parent] += len(text.strip())
     return sizes.most_common(1)[0][0] if sizes else None
 
 
 BODY_SHARE = 0.15  # of the page's running text: a chunk of a split body, not a sidebar's
 
 
-def _paragraph_blocks(root: HtmlElement) -> list[HtmlElement]:
+def _paragraph_blocks(paragraphs: Paragraphs) -> list[HtmlElement]:
     """Blocks whose paragraphs of running text (80+ characters) hold BODY_SHARE of the page's."""
-    sizes = _paragraph_sizes(root)
+    sizes = _paragraph_sizes(paragraphs)
     total = sum(sizes.values())
     return [el for el, size in sizes.items() if size >= BODY_SHARE * total]
 
@@ -135,7 +144,7 @@ def join_split_body(root: HtmlElement) -> int:
     `div.body__inner-container` × 5) becomes one block, so that trafilatura, which keeps one
     container, keeps them all. Only the blocks of the kind of the one holding most of the
     page's running text; the number of blocks joined."""
-    sizes = _paragraph_sizes(root)
+    sizes = _paragraph_sizes(_paragraph_texts(root))
     if len(sizes) < 2:
         return 0
     top = max(sizes, key=sizes.__getitem__)
@@ -170,13 +179,12 @@ def _side_by_side(el: HtmlElement, top: HtmlElement) -> bool:
     )
 
 
-def _paragraph_sizes(root: HtmlElement) -> Counter[HtmlElement]:
+def _paragraph_sizes(paragraphs: Paragraphs) -> Counter[HtmlElement]:
     """Characters of running text (paragraphs of 80+) held by each block's own paragraphs."""
     sizes: Counter[HtmlElement] = Counter()
-    for para in root.iter("p"):
-        size = len(" ".join(para.text_content().split()))
-        parent = para.getparent()
-        if parent is not None and size >= PARAGRAPH_MIN:
+    for parent, text in paragraphs:
+        size = len(" ".join(text.split()))
+        if size >= PARAGRAPH_MIN:
             sizes[parent] += size
     return sizes
 
@@ -226,7 +234,12 @@ def drop_selectors(
     A selector that would take half the text of the article's container or more (`body`, else the
     element holding most paragraphs) is a stale hint, not boilerplate: it is not applied, and
     returned so that the caller can report it."""
-    containers = list(body) or [el for el in (_most_paragraphs(root),) if el is not None]
+    selectors = list(selectors)
+    if not selectors:  # most outlets: no need to measure the article's container
+        return []
+    containers = list(body) or [
+        el for el in (_most_paragraphs(_paragraph_texts(root)),) if el is not None
+    ]
     reference = sum(len(el.text_content().strip()) for el in containers)
     refused = []
     for selector in selectors:
@@ -305,7 +318,7 @@ def unlink_content_lists(root: HtmlElement) -> int:
     """Lists of the article itself (a deal post's products, a guide's tools), links unwrapped so
     neither rule below nor trafilatura's link density takes them for navigation: lists among
     the body's paragraphs whose links name things (a few words each), not headlines."""
-    body = _paragraph_sizes(root)
+    body = _paragraph_sizes(_paragraph_texts(root))
     count = 0
     for items in root.iter("ul", "ol"):
         if items.getparent() not in body:

@@ -68,9 +68,21 @@ def _section_start(heading: HtmlElement, keep: Collection[HtmlElement]) -> HtmlE
         parent = start.getparent()
         if parent is None or parent in keep or parent.tag in ("body", "html"):
             return start
-        if not _line(parent).startswith(text):
+        if not _starts_with(parent, text):
             return start
         start = parent
+
+
+def _starts_with(el: HtmlElement, text: str) -> bool:
+    """`_line(el).startswith(text)`, reading no more of `el` than that takes: the outermost
+    ancestors of a heading hold the whole page."""
+    seen = ""
+    for chunk in el.itertext():
+        seen += chunk
+        line = " ".join(seen.split())  # a prefix of the element's whole line
+        if len(line) >= len(text):
+            return line.startswith(text)
+    return " ".join(seen.split()).startswith(text)
 
 
 def comment_sections(root: HtmlElement, keep: Collection[HtmlElement] = ()) -> list[HtmlElement]:

@@ -6,13 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from lxml import etree
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
 from crawler.discovery.feeds import older_than, xml_problems
 from crawler.extract.charset import page_encoding
+from crawler.extract.parse import parse_html
 from crawler.middlewares import retry_after_seconds
 from crawler.run.errors import RefusedRequest, error_kind, is_transient
+from crawler.scale.worker import decode_html, page_markup
 
 from .faultsite import ENTITY_BOMB, article_html
 
@@ -74,3 +77,24 @@ def test_error_kinds_and_which_may_pass_next_run() -> None:
     assert error_kind(Failure(IgnoreRequest("already archived"))) is None
     assert all(is_transient(k) for k in ("http_503", "http_429", "timeout", "blocked_captcha"))
     assert not any(is_transient(k) for k in ("http_404", "too_large", "robots_denied"))
+
+
+@pytest.mark.parametrize(
+    "stray",
+    ["", "\x00", "\x07", "\x0b", "\x0c", "\r", "\x1b[1m", "\x7f", "\x85", "\x9f", "\ufffe",
+     "\uffff", "\ufeff", "«\u00a0»", "é"],
+)  # fmt: skip
+@pytest.mark.parametrize("broken", [b"", b"\xc2", b"\xed\xa0\x80", b"\xef\xbf"])
+def test_a_utf8_page_parses_as_its_decoded_text_would(stray: str, broken: bytes) -> None:
+    """The worker hands a UTF-8 page without controls over as bytes (no scan of its text):
+    whatever the page holds, the tree is the one its decoded, cleaned text gives."""
+    body = FRENCH.replace("conseil", f"con{stray}seil").encode("utf-8")
+    body = body.replace(b"<h1>", b"<h1>" + broken)
+
+    def tree(markup: str | bytes) -> bytes:
+        root = parse_html(markup)
+        assert root is not None
+        return etree.tostring(root, encoding="utf-8")
+
+    assert tree(page_markup(body, "utf-8")) == tree(decode_html(body, "utf-8"))
+    assert tree(body) == tree(body.decode("utf-8", errors="replace"))
