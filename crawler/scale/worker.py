@@ -93,7 +93,7 @@ def extract_page(body: bytes, content_type: str | None, url: str, outlet: Outlet
     started = time.process_time()
     try:
         with cpu_budget(_budget.cpu_seconds):
-            extraction = extract(decode_html(body, page_encoding(body, content_type)), url, outlet)
+            extraction = extract(page_markup(body, page_encoding(body, content_type)), url, outlet)
     except OverBudget:
         extraction = Extraction(None, OVER_TIME)
     article = extraction.article and without_controls(extraction.article)
