@@ -276,6 +276,8 @@ COUNTRY_ZONES = {
     "ke": "Africa/Nairobi", "ng": "Africa/Lagos", "tz": "Africa/Dar_es_Salaam",
 }  # fmt: skip
 AMERICAS_EAST = timedelta(hours=-3)  # the Americas' zones run from UTC-3 westwards
+# Country codes used as generic domains, and the United States' own
+GENERIC_COUNTRY_CODES = {"us", "io", "co", "ai", "me", "tv", "fm", "ly"}
 _OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)$")
 
 
@@ -283,15 +285,24 @@ def page_reading(root: HtmlElement, url: str, outlet: Outlet | None, metadata: M
     """How this page writes its dates. Its zone: an offset its own machine-written dates carry
     (published, modified, <time datetime>); else its outlet's country (Moroccan outlets:
     Africa/Casablanca); else its domain's country; else Africa/Casablanca. Numeric dates put
-    the month first on en-US pages, and on English pages of no known country: a generic domain
-    (.com), no region in `lang`, no outlet country, no offset east of UTC-3 (the American habit,
-    the English web's most common; a country or a European/African/Asian offset reads day first)."""
+    the month first on en-US pages, and on English pages of no known country (`_american`)."""
     offset = _page_offset(root, metadata)
     country = _country_zone(url, outlet)
     zone = offset or country or LOCAL_TZ
     lang = (metadata.html_lang or "").lower().replace("_", "-")
-    american = offset is None or (offset.utcoffset(None) or timedelta()) <= AMERICAS_EAST
-    return Reading(zone, month_first=lang == "en-us" or (lang == "en" and not country and american))
+    month_first = lang == "en-us" or (lang == "en" and not country and _american(url, offset))
+    return Reading(zone, month_first=month_first)
+
+
+def _american(url: str, offset: tzinfo | None) -> bool:
+    """Does an English page that names no region write dates the American way? On a generic
+    domain (.com, .org, or a country code used as one: .io, .co) with no offset east of UTC-3,
+    yes: the habit of the English web's largest part. A country's own domain (.au, .ng, .uk,
+    .in...) or an offset in Europe, Africa or Asia reads day first."""
+    tld = urlsplit(url).netloc.lower().split(":")[0].rsplit(".", 1)[-1]
+    if len(tld) == 2 and tld not in GENERIC_COUNTRY_CODES:
+        return False
+    return offset is None or (offset.utcoffset(None) or timedelta()) <= AMERICAS_EAST
 
 
 def _page_offset(root: HtmlElement, metadata: Metadata) -> tzinfo | None:

@@ -142,8 +142,8 @@ def test_the_zone_of_a_page_that_gives_none() -> None:
 
 
 def test_an_english_page_of_no_known_country_writes_the_month_first() -> None:
-    """3/4/2025 on a lang="en" page of a .com blog is March 4; on a .co.uk page, on a page
-    whose dates carry +01:00, and on a French page it is 3 April."""
+    """3/4/2025 on a lang="en" page of a .com blog is March 4; on a .co.uk or .com.au page, on
+    a page whose dates carry +01:00, and on a French page it is 3 April."""
     from crawler.extract.dates import page_reading
     from crawler.extract.metadata import read_metadata
     from crawler.extract.parse import parse_html
@@ -158,6 +158,8 @@ def test_an_english_page_of_no_known_country_writes_the_month_first() -> None:
     assert day("https://blog.example.com/post", "en") == "2025-03-04"
     assert day("https://blog.example.com/post", "en-US") == "2025-03-04"
     assert day("https://news.example.co.uk/post", "en") == "2025-04-03"
+    assert day("https://news.example.com.au/post", "en") == "2025-04-03"  # no zone of its own
+    assert day("https://startup.example.io/post", "en") == "2025-03-04"
     assert day("https://blog.example.com/post", "en-GB") == "2025-04-03"
     assert day("https://blog.example.com/post", "fr") == "2025-04-03"
     europe = '<meta property="article:published_time" content="2025-04-03T09:00:00+01:00">'
