@@ -181,7 +181,7 @@ BODY_PASSES = tuple(
 
 def host_name(url: str) -> str:
     """The outlet name for a page with no declared outlet: its host without www."""
-    return urlsplit(url).netloc.lower().split(":")[0].removeprefix("www.")
+    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 def article_of(work: Work) -> Article:

@@ -299,7 +299,7 @@ def _american(url: str, offset: tzinfo | None) -> bool:
     domain (.com, .org, or a country code used as one: .io, .co) with no offset east of UTC-3,
     yes: the habit of the English web's largest part. A country's own domain (.au, .ng, .uk,
     .in...) or an offset in Europe, Africa or Asia reads day first."""
-    tld = urlsplit(url).netloc.lower().split(":")[0].rsplit(".", 1)[-1]
+    tld = _tld(url)
     if len(tld) == 2 and tld not in GENERIC_COUNTRY_CODES:
         return False
     return offset is None or (offset.utcoffset(None) or timedelta()) <= AMERICAS_EAST
@@ -326,9 +326,12 @@ def _country_zone(url: str, outlet: Outlet | None) -> tzinfo | None:
         name = COUNTRY_ZONES.get(outlet.country.lower())
         if name:
             return ZoneInfo(name)
-    host = urlsplit(url).netloc.lower().split(":")[0]
-    name = COUNTRY_ZONES.get(host.rsplit(".", 1)[-1])
+    name = COUNTRY_ZONES.get(_tld(url))
     return ZoneInfo(name) if name else None
+
+
+def _tld(url: str) -> str:
+    return (urlsplit(url).hostname or "").rsplit(".", 1)[-1]
 
 
 # Text nodes that may hold a publication label: substrings first (a translate() to lower case

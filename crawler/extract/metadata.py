@@ -155,7 +155,7 @@ def site_names(
         if _types(obj) & {"website", "organization", "newsmediaorganization"}:
             names.add(ld_text(obj.get("name")) or "")
         names.add(ld_text(obj.get("publisher")) or "")
-    host = urlsplit(url).netloc.lower().split(":")[0].removeprefix("www.")
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
     names.update({host, host.split(".")[0]})
     names.update(_masthead(root))
     return {norm(n) for n in names if n and 0 < len(norm(n)) <= SITE_NAME_MAX}

@@ -74,7 +74,7 @@ def declared_type(root: HtmlElement, url: str, metadata: Metadata) -> Declared:
         by_markup = next((SCHEMA_TYPES[t] for t in sorted(types) if t in SCHEMA_TYPES), None)
     parts = urlsplit(url)
     segments = unquote(parts.path).lower().strip("/").split("/")
-    host = parts.netloc.lower().split(":")[0].removeprefix("www.").split(".")
+    host = (parts.hostname or "").removeprefix("www.").split(".")
     label = host[0] if len(host) > 2 else ""
     by_address = next((PATH_SEGMENTS[s] for s in segments if s in PATH_SEGMENTS), None)
     by_address = by_address or HOST_LABELS.get(label)

@@ -76,13 +76,14 @@ def _section_start(heading: HtmlElement, keep: Collection[HtmlElement]) -> HtmlE
 def _starts_with(el: HtmlElement, text: str) -> bool:
     """`_line(el).startswith(text)`, reading no more of `el` than that takes: the outermost
     ancestors of a heading hold the whole page."""
-    seen = ""
+    # the element's line so far, its spaces collapsed as it is read: blank text nodes must not
+    # make every step re-read a growing prefix
+    line = ""
     for chunk in el.itertext():
-        seen += chunk
-        line = " ".join(seen.split())  # a prefix of the element's whole line
-        if len(line) >= len(text):
-            return line.startswith(text)
-    return " ".join(seen.split()).startswith(text)
+        line = " ".join((line + chunk).split()) + (" " if chunk[-1:].isspace() else "")
+        if len(line.rstrip()) >= len(text):
+            return line.rstrip().startswith(text)
+    return line.rstrip().startswith(text)
 
 
 def comment_sections(root: HtmlElement, keep: Collection[HtmlElement] = ()) -> list[HtmlElement]:
